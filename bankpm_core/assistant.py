@@ -1,0 +1,226 @@
+"""The one entry point every front end calls: ``Assistant.ask(question, user) -> Answer``.
+
+The assistant routes the question, hands it to the capability whose slots it fills,
+and turns any failure into an Answer: user errors carry their bilingual message and
+suggestions, unexpected errors are logged with the traceback and answered with an
+apology. It never raises to a front end.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bankpm_core.answer import Answer, ErrorInfo, Suggestion, TextBlock
+from bankpm_core.clock import Clock
+from bankpm_core.errors import BadInputError, BankpmError
+from bankpm_core.language import detect_language
+from bankpm_core.masking import mask_pii
+from bankpm_core.metrics.catalog import Catalog
+from bankpm_core.metrics.engine import MetricEngine
+from bankpm_core.metrics.present import metric_answer
+from bankpm_core.routing.types import Route
+from bankpm_core.users import CONSOLE_USER, UserContext
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+
+EXAMPLES = {
+    "zh": [
+        "闪借上个月逾期率是多少？环比呢？",
+        "青春卡今年以来每月发卡量",
+        "哪个渠道的闪借不良率最高",
+        "稳盈理财规模近12个月趋势",
+        "信用卡催收时能联系借款人的同事吗？",
+        "给青年白领客群的闪借建议定价",
+        "本月信用卡投诉主要是什么问题？",
+    ],
+    "en": [
+        "FlashLoan overdue rate by segment last quarter",
+        "Compare approval time of FLASH and AUTO over the past 6 months",
+        "What is the annual fee policy of the Youth card?",
+        "suggest pricing for SME owners on the SME loan",
+        "what are people complaining about on FlashLoan?",
+    ],
+}
+
+
+class Router(Protocol):
+    def route(self, text: str) -> Route: ...
+
+
+class Capability(Protocol):
+    """Knowledge, pricing, complaints: each answers a routed question."""
+
+    def answer(self, question: str, route: Route, user: UserContext) -> Answer: ...
+
+
+@dataclass
+class Assistant:
+    catalog: Catalog
+    metrics: MetricEngine
+    router: Router
+    clock: Clock
+    default_language: str = "zh"
+    capabilities: dict[str, Capability] = field(default_factory=dict)
+    on_answer: Callable[[Answer, UserContext], None] | None = None
+
+    def ask(self, question: str, user: UserContext | None = None) -> Answer:
+        user = user or CONSOLE_USER
+        started = time.perf_counter()
+        text = (question or "").strip()
+        lang = user.language or detect_language(text, self.default_language)  # type: ignore[arg-type]
+        try:
+            answer = self._answer(text, lang, user)
+        except BankpmError as exc:
+            answer = self.error_answer(text, lang, exc)
+        except Exception:
+            log.exception("unexpected error answering %r", mask_pii(text[:200]))
+            answer = Answer(
+                question=text,
+                language=lang,  # type: ignore[arg-type]
+                intent="error",
+                blocks=[TextBlock(kind="warning", text=_APOLOGY[lang])],
+                error=ErrorInfo(code="internal_error", message=_APOLOGY[lang]),
+            )
+        answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
+        if self.on_answer:
+            self.on_answer(answer, user)
+        return answer
+
+    def _answer(self, text: str, lang: str, user: UserContext) -> Answer:
+        if len(text) > MAX_QUESTION_CHARS:
+            raise BadInputError(
+                f"问题太长了（{len(text)} 字）。请精简到 {MAX_QUESTION_CHARS} 字以内，一次问一件事。",
+                f"That question is too long ({len(text)} characters). Please keep it under "
+                f"{MAX_QUESTION_CHARS} characters and ask one thing at a time.",
+            )
+        if not text:
+            return self.help_answer(text, lang, empty=True)
+        route = self.router.route(text)
+        lang = user.language or route.language
+        if not user.may(route.intent):
+            return self._refuse_role(text, lang, route, user)
+        if route.intent == "metric_query" and route.query is not None:
+            result = self.metrics.run(route.query)
+            answer = metric_answer(self.catalog, result, text, lang)
+            answer.timings_ms["route_confidence"] = route.confidence
+            return answer
+        if route.intent == "clarify":
+            return Answer(
+                question=text,
+                language=lang,  # type: ignore[arg-type]
+                intent="clarify",
+                blocks=[TextBlock(kind="headline", text=route.prompt)],
+                options=[Suggestion(label=o.label, question=o.question) for o in route.options],
+            )
+        if route.intent in self.capabilities:
+            return self.capabilities[route.intent].answer(text, route, user)
+        if route.intent in ("knowledge", "pricing", "complaints"):
+            return self._unavailable(text, lang, route.intent)
+        return self.help_answer(text, lang)
+
+    # -- canned answers ------------------------------------------------------------
+    def help_answer(self, text: str, lang: str, empty: bool = False) -> Answer:
+        if lang == "zh":
+            head = "请输入一个问题。" if empty else "我是产品经理的数据与知识助手。可以这样问我："
+            body = "我能回答：产品指标（逾期率、发卡量、放款金额、市占率、NPS……，支持环比/同比、拆分、排名、趋势）；产品与合规制度问题（附出处）；定价建议；投诉主题分析。"
+        else:
+            head = (
+                "Please type a question."
+                if empty
+                else "I answer product managers' data and knowledge questions. Try:"
+            )
+            body = "I can answer: product metrics (overdue rate, cards issued, disbursements, market share, NPS… with MoM/YoY, breakdowns, rankings and trends); product and compliance policy questions (with citations); pricing suggestions; complaint themes."
+        examples = EXAMPLES[lang]
+        return Answer(
+            question=text,
+            language=lang,  # type: ignore[arg-type]
+            intent="help",
+            blocks=[TextBlock(kind="headline", text=head), TextBlock(text=body)],
+            suggestions=[Suggestion(label=q, question=q) for q in examples[:5]],
+        )
+
+    def error_answer(self, text: str, lang: str, exc: BankpmError) -> Answer:
+        message = exc.message(lang)
+        suggestions = [self._suggestion_label(s, lang) for s in exc.suggestions]
+        blocks = [TextBlock(kind="warning", text=message)]
+        if suggestions:
+            lead = "您是不是想问：" if lang == "zh" else "Did you mean: "
+            blocks.append(
+                TextBlock(
+                    text=lead + ("、" if lang == "zh" else ", ").join(s.label for s in suggestions)
+                )
+            )
+        return Answer(
+            question=text,
+            language=lang,  # type: ignore[arg-type]
+            intent="error",
+            blocks=blocks,
+            error=ErrorInfo(code=exc.code, message=message),
+            suggestions=[s for s in suggestions if s.question],
+        )
+
+    def _suggestion_label(self, code: str, lang: str) -> Suggestion:
+        """Suggestions in errors are catalog codes; show their names."""
+        if code in self.catalog.metrics:
+            name = self.catalog.metrics[code].name(lang)
+            return Suggestion(label=name, question="")
+        for dim in self.catalog.dimensions.values():
+            if code in dim.members:
+                return Suggestion(label=dim.members[code].name(lang), question="")
+        return Suggestion(label=code, question="")
+
+    def _unavailable(self, text: str, lang: str, intent: str) -> Answer:
+        what = {
+            "knowledge": ("知识库问答", "knowledge answers"),
+            "pricing": ("定价建议", "pricing suggestions"),
+            "complaints": ("投诉主题分析", "complaint analysis"),
+        }[intent]
+        msg = (
+            f"“{what[0]}”功能尚未在此部署中启用（知识库为空或未安装）。"
+            if lang == "zh"
+            else f"{what[1].capitalize()} are not enabled in this deployment (empty or missing index)."
+        )
+        return Answer(
+            question=text,
+            language=lang,  # type: ignore[arg-type]
+            intent="error",
+            blocks=[TextBlock(kind="warning", text=msg)],
+            error=ErrorInfo(code="capability_unavailable", message=msg),
+        )
+
+    def _refuse_role(self, text: str, lang: str, route: Route, user: UserContext) -> Answer:
+        msg = (
+            f"抱歉，您的角色（{user.role}）无权查看此类信息。如需权限请联系管理员。"
+            if lang == "zh"
+            else f"Sorry, your role ({user.role}) may not see this kind of information. "
+            "Ask an administrator for access."
+        )
+        return Answer(
+            question=text,
+            language=lang,  # type: ignore[arg-type]
+            intent="error",
+            blocks=[TextBlock(kind="warning", text=msg)],
+            error=ErrorInfo(code="forbidden", message=msg),
+        )
+
+
+_APOLOGY = {
+    "zh": "抱歉，处理这个问题时出了点意外，已记录日志。请换个说法再试，或稍后再问。",
+    "en": "Sorry, something went wrong while answering; it has been logged. Please rephrase or try again later.",
+}
+
+
+def describe_route(route: Route) -> dict[str, Any]:
+    return {
+        "intent": route.intent,
+        "confidence": route.confidence,
+        "reason": route.reason,
+        "query": route.query.to_json() if route.query else None,
+        "slots": route.slots,
+    }

@@ -1,0 +1,1 @@
+"""Capabilities beyond metric queries, each built from settings by a `build` function."""

@@ -1,0 +1,99 @@
+"""Small PNG charts readable on a phone, with Chinese labels that never turn into tofu.
+
+matplotlib runs on the Agg backend; the CJK font is Noto Sans CJK SC shipped inside
+the ``mplfonts`` package (installed with the project, nothing is downloaded). Charts
+are rendered in a private figure, never through pyplot's global state, so threads
+do not step on each other.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from bankpm_core.formatting import chart_scale
+
+_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
+
+
+@cache
+def cjk_font_path() -> Path:
+    """The bundled CJK font; raises if the package is missing (a setup problem)."""
+    import mplfonts
+
+    folder = Path(mplfonts.__file__).parent / "fonts"
+    for name in _FONT_FILES:
+        if (folder / name).exists():
+            return folder / name
+    raise RuntimeError("CJK font not found in the mplfonts package; reinstall the project")
+
+
+@cache
+def _font_family() -> str:
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _figure(title: str, ylabel: str):  # type: ignore[no-untyped-def]
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 3.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_title(title, fontsize=12)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.grid(axis="y", alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _rc() -> dict[str, object]:
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [_font_family(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+    }
+
+
+def line_chart(
+    title: str, x_labels: list[str], series: dict[str, list[float | None]], unit: str
+) -> bytes:
+    import matplotlib
+
+    scale, ylabel = chart_scale(unit)
+    with matplotlib.rc_context(_rc()):
+        fig, ax = _figure(title, ylabel)
+        for name, values in series.items():
+            ys = [None if v is None else v * scale for v in values]
+            ax.plot(x_labels, ys, marker="o", markersize=3, linewidth=1.8, label=name)
+        if len(series) > 1:
+            ax.legend(fontsize=8, frameon=False, ncol=min(3, len(series)))
+        step = max(1, len(x_labels) // 8)
+        ax.set_xticks(range(0, len(x_labels), step))
+        ax.set_xticklabels(x_labels[::step], rotation=30, fontsize=8)
+        return _png(fig)
+
+
+def bar_chart(title: str, labels: list[str], values: list[float | None], unit: str) -> bytes:
+    import matplotlib
+
+    scale, ylabel = chart_scale(unit)
+    with matplotlib.rc_context(_rc()):
+        fig, ax = _figure(title, ylabel)
+        ys = [0.0 if v is None else v * scale for v in values]
+        bars = ax.bar(labels, ys, color="#3b6ea8")
+        ax.bar_label(bars, fmt="%.2f" if scale != 1.0 else "%.4g", fontsize=8)
+        ax.tick_params(axis="x", labelsize=9, rotation=20 if len(labels) > 4 else 0)
+        return _png(fig)

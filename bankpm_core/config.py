@@ -1,0 +1,132 @@
+"""One settings object for the whole product.
+
+Everything configurable flows in here from ``BANKPM_*`` environment variables or a
+``.env`` file; nothing else in the code reads the environment. Invalid values fail at
+start-up with a message that names the setting (see :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bankpm_core.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_KNOWLEDGE = REPO_ROOT / "knowledge"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Field descriptions double as the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BANKPM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the SQLite database, the Chroma index and uploaded files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the metrics database; default: SQLite file "
+        "`bankpm.sqlite3` in the data dir.",
+    )
+    index_dir: Path | None = Field(
+        default=None, description="Persistent Chroma directory; default: `chroma/` in the data dir."
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (client/server mode); when set, `index_dir` is unused.",
+    )
+    knowledge_dir: Path = Field(
+        default=BUNDLED_KNOWLEDGE,
+        description="Folder with the documents and the metric catalog (`catalog.yaml`).",
+    )
+    catalog_path: Path | None = Field(
+        default=None, description="Metric catalog YAML; default: `catalog.yaml` in knowledge dir."
+    )
+    timezone: str = Field(
+        default="Asia/Shanghai", description="IANA time zone used to resolve '上个月', 'today'…"
+    )
+    language: Literal["zh", "en"] = Field(
+        default="zh", description="Language for answers when a question has no clear language."
+    )
+    sample_seed: int = Field(default=20261129, description="Seed of the sample-bank generator.")
+    use_rollups: bool = Field(
+        default=True,
+        description="Answer from pre-aggregated rollup tables when the catalog declares one "
+        "that covers the query.",
+    )
+    telegram_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather (secret; masked in logs and repr)."
+    )
+    telegram_base_url: str | None = Field(
+        default=None,
+        description="Bot API base URL, e.g. the local sandbox's `http://127.0.0.1:8081/bot`.",
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="Optional OpenAI-compatible endpoint; unset = fully offline."
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="API key for the LLM (secret).")
+    llm_model: str | None = Field(default=None, description="Model name for the LLM endpoint.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a SQLAlchemy database URL: {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'bankpm.sqlite3').resolve()}"
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir or (self.data_dir / "chroma")
+
+    @property
+    def resolved_catalog_path(self) -> Path:
+        return self.catalog_path or (self.knowledge_dir / "catalog.yaml")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's errors into one message naming each bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = "BANKPM_" + "_".join(str(p) for p in err["loc"]).upper()
+            problems.append(f"{name}: {err['msg']}")
+        raise ConfigError(
+            "配置错误 / invalid configuration: " + "; ".join(problems),
+            "Invalid configuration: " + "; ".join(problems),
+        ) from exc

@@ -1,0 +1,304 @@
+"""Turn a :class:`MetricResult` into an :class:`Answer` a PM can act on.
+
+The answer leads with the number and its change, states definition, period, filters
+and as-of date, adds a chart when the answer is a trend, breakdown or ranking, and
+offers follow-ups as runnable questions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from bankpm_core import charts
+from bankpm_core.answer import Answer, Chart, Definition, Suggestion, Table, TextBlock
+from bankpm_core.formatting import format_change, format_value, is_missing
+from bankpm_core.metrics.catalog import Catalog, MetricSpec
+from bankpm_core.metrics.engine import MetricResult
+from bankpm_core.metrics.periods import period_label
+
+CMP_LABEL = {
+    "zh": {"mom": "环比", "qoq": "环比", "yoy": "同比", "prev_period": "较上期"},
+    "en": {"mom": "MoM", "qoq": "QoQ", "yoy": "YoY", "prev_period": "vs previous period"},
+}
+MAX_CHART_SERIES = 6
+
+
+def _member_name(catalog: Catalog, dim: str, code: Any, lang: str) -> str:
+    dimension = catalog.dimensions.get(dim)
+    if dimension and code in dimension.members:
+        return dimension.members[code].name(lang)
+    return str(code)
+
+
+def _filters_text(catalog: Catalog, filters: dict[str, tuple[str, ...]], lang: str) -> str:
+    parts = []
+    for dim, members in filters.items():
+        names = [_member_name(catalog, dim, m, lang) for m in members]
+        label = catalog.dimensions[dim].name(lang)
+        sep = "、" if lang == "zh" else ", "
+        parts.append(f"{label}{'：' if lang == 'zh' else ': '}{sep.join(names)}")
+    if not parts:
+        return "全部" if lang == "zh" else "all"
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _subject(catalog: Catalog, result: MetricResult, lang: str) -> str:
+    """'闪借消费贷' or '青年白领' — the explicitly asked members, for the headline."""
+    names = []
+    for dim, members in result.query.filters:
+        if dim in result.query.breakdown:
+            continue
+        names.extend(_member_name(catalog, dim, m, lang) for m in members)
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def _bucket_label(start: Any, end: Any, grain: str, lang: str) -> str:
+    import datetime as dt
+
+    s = pd.Timestamp(start).date()
+    e = pd.Timestamp(end).date() + dt.timedelta(days=1)
+    return period_label(s, e, grain, lang)
+
+
+def _headline(catalog: Catalog, result: MetricResult, lang: str) -> str:
+    metric = result.metric
+    frame = result.frame
+    subject = _subject(catalog, result, lang)
+    last = frame["bucket_start"].max()
+    latest = frame[frame["bucket_start"] == last]
+    period = _bucket_label(last, latest["bucket_end"].iloc[0], result.period.grain, lang)
+    name = metric.name(lang)
+    sep = "" if lang == "zh" else " "
+    head = (
+        sep.join(p for p in (subject, period, name) if p)
+        if lang == "en"
+        else " ".join(p for p in (subject, period, name) if p)
+    )
+    cmp = result.query.comparison
+    if not result.query.breakdown:
+        row = latest.iloc[0]
+        text = f"{head} {format_value(row['value'], metric.unit, lang)}"
+        if cmp:
+            change = format_change(row.get("change"), row.get("change_rel"), metric.unit, lang)
+            joiner = "，" if lang == "zh" else ", "
+            text += f"{joiner}{CMP_LABEL[lang][cmp]} {change}"
+            if is_missing(row.get("compare_value")):
+                text += (
+                    "（对比期无数据）" if lang == "zh" else " (no data for the comparison period)"
+                )
+        return text
+    dims = result.query.breakdown
+    ranked = latest.sort_values("value", ascending=not metric.higher_is_better)
+    if result.query.order:
+        ranked = latest  # already in the asked order
+    best = ranked.iloc[0]
+    member = " / ".join(_member_name(catalog, d, best[d], lang) for d in dims)
+    value = format_value(best["value"], metric.unit, lang)
+    if result.query.order:
+        word = {"zh": {"desc": "最高", "asc": "最低"}, "en": {"desc": "highest", "asc": "lowest"}}
+        w = word[lang][result.query.order]
+        if lang == "zh":
+            return f"{head}：{member}{w}，为 {value}"
+        return f"{head}: {member} is {w} at {value}"
+    if lang == "zh":
+        return (
+            f"{head}（按{'、'.join(catalog.dimensions[d].name('zh') for d in dims)}）：{member} {value}"
+            + ("（表现最好）" if metric.higher_is_better else "（最高）")
+            if len(latest) > 1
+            else f"{head}：{member} {value}"
+        )
+    return (
+        f"{head} by {', '.join(catalog.dimensions[d].name('en') for d in dims)}: {member} {value}"
+    )
+
+
+def _table(catalog: Catalog, result: MetricResult, lang: str) -> Table:
+    metric = result.metric
+    dims = list(result.query.breakdown)
+    cmp = result.query.comparison
+    columns = ["期间" if lang == "zh" else "Period"]
+    columns += [catalog.dimensions[d].name(lang) for d in dims]
+    columns.append(metric.name(lang))
+    units: list[str | None] = [None] * (1 + len(dims)) + [metric.unit]
+    if cmp:
+        columns += [
+            ("对比期" if lang == "zh" else "Comparison"),
+            CMP_LABEL[lang][cmp],
+        ]
+        units += [metric.unit, "change:" + metric.unit]
+    rows = []
+    for rec in result.frame.to_dict(orient="records"):
+        row: list[Any] = [
+            _bucket_label(rec["bucket_start"], rec["bucket_end"], result.period.grain, lang)
+        ]
+        row += [_member_name(catalog, d, rec[d], lang) for d in dims]
+        row.append(None if is_missing(rec["value"]) else float(rec["value"]))
+        if cmp:
+            row.append(
+                None if is_missing(rec.get("compare_value")) else float(rec["compare_value"])
+            )
+            row.append(None if is_missing(rec.get("change")) else float(rec["change"]))
+        rows.append(row)
+    return Table(title=metric.name(lang), columns=columns, rows=rows, units=units)
+
+
+def _chart(catalog: Catalog, result: MetricResult, lang: str) -> Chart | None:
+    frame = result.frame
+    metric = result.metric
+    dims = list(result.query.breakdown)
+    buckets = sorted(frame["bucket_start"].unique())
+    subject = _subject(catalog, result, lang)
+    title = f"{subject} {metric.name(lang)}".strip()
+    unit_note = {"zh": "（%）", "en": " (%)"}[lang] if metric.unit in ("percent", "rate") else ""
+    if len(buckets) > 1:
+        labels = [pd.Timestamp(b).strftime("%Y-%m") for b in buckets]
+        series: dict[str, list[float | None]] = {}
+        if dims:
+            groups = frame.groupby(dims, sort=False)
+            for key, grp in list(groups)[:MAX_CHART_SERIES]:
+                key = key if isinstance(key, tuple) else (key,)
+                name = " / ".join(
+                    _member_name(catalog, d, k, lang) for d, k in zip(dims, key, strict=True)
+                )
+                by = dict(zip(grp["bucket_start"], grp["value"], strict=True))
+                series[name] = [None if is_missing(by.get(b)) else float(by[b]) for b in buckets]
+        else:
+            by = dict(zip(frame["bucket_start"], frame["value"], strict=True))
+            series[metric.name(lang)] = [
+                None if is_missing(by.get(b)) else float(by[b]) for b in buckets
+            ]
+        png = charts.line_chart(title + unit_note, labels, series, metric.unit)
+        alt = ("趋势图：" if lang == "zh" else "Trend: ") + title
+        return Chart(title=title, png=png, alt=alt)
+    if dims and len(frame) > 1:
+        labels = [
+            " / ".join(_member_name(catalog, d, rec[d], lang) for d in dims)
+            for rec in frame.to_dict(orient="records")
+        ]
+        values = [None if is_missing(v) else float(v) for v in frame["value"]]
+        png = charts.bar_chart(title + unit_note, labels, values, metric.unit)
+        alt = ("对比图：" if lang == "zh" else "Breakdown: ") + title
+        return Chart(title=title, png=png, alt=alt)
+    return None
+
+
+def _follow_ups(catalog: Catalog, result: MetricResult, lang: str) -> list[Suggestion]:
+    """Runnable follow-up questions phrased with catalog names the router understands."""
+    metric = result.metric
+    subject = _subject(catalog, result, lang)
+    name = metric.name(lang)
+    period = result.period.label(lang)
+    out: list[Suggestion] = []
+    table_dims = catalog.tables[next(iter(metric.measures.values())).table].dimensions
+    for dim in ("channel", "segment", "region"):
+        if dim in result.query.breakdown or dim not in table_dims or dim in result.query.filter_map:
+            continue
+        dname = catalog.dimensions[dim].name(lang)
+        if lang == "zh":
+            out.append(
+                Suggestion(label=f"按{dname}拆分", question=f"{subject}{period}{name}按{dname}")
+            )
+        else:
+            out.append(
+                Suggestion(
+                    label=f"By {dname}", question=f"{subject} {name} by {dname} {period}".strip()
+                )
+            )
+        if len(out) >= 2:
+            break
+    if result.period.grain == "all" or len(result.frame["bucket_start"].unique()) == 1:
+        if lang == "zh":
+            out.append(Suggestion(label="近12个月趋势", question=f"{subject}{name}近12个月趋势"))
+        else:
+            out.append(
+                Suggestion(
+                    label="12-month trend",
+                    question=f"{subject} {name} trend past 12 months".strip(),
+                )
+            )
+    if result.query.comparison != "yoy":
+        if lang == "zh":
+            out.append(Suggestion(label="同比", question=f"{subject}{period}{name}同比"))
+        else:
+            out.append(Suggestion(label="YoY", question=f"{subject} {name} {period} YoY".strip()))
+    return out[:4]
+
+
+def definition_for(metric: MetricSpec, lang: str) -> Definition:
+    return Definition(
+        metric=metric.code,
+        name=metric.name(lang),
+        description=metric.description(lang),
+        formula=metric.formula(),
+        unit=metric.unit,
+    )
+
+
+def metric_answer(catalog: Catalog, result: MetricResult, question: str, lang: str) -> Answer:
+    metric = result.metric
+    frame = result.frame
+    blocks = [TextBlock(kind="headline", text=_headline(catalog, result, lang))]
+    many = len(frame) > 1
+    if many and len(frame) <= 12 and result.query.breakdown:
+        lines = []
+        last = frame["bucket_start"].max()
+        for rec in frame[frame["bucket_start"] == last].to_dict(orient="records"):
+            member = " / ".join(
+                _member_name(catalog, d, rec[d], lang) for d in result.query.breakdown
+            )
+            line = f"• {member}: {format_value(rec['value'], metric.unit, lang)}"
+            if result.query.comparison:
+                line += f" ({CMP_LABEL[lang][result.query.comparison]} "
+                line += (
+                    format_change(rec.get("change"), rec.get("change_rel"), metric.unit, lang) + ")"
+                )
+            lines.append(line)
+        blocks.append(TextBlock(kind="paragraph", text="\n".join(lines)))
+    defin = definition_for(metric, lang)
+    period = result.period.label(lang)
+    filters = _filters_text(catalog, result.filters, lang)
+    if lang == "zh":
+        source = (
+            f"口径：{defin.description}\n期间：{period}（{result.period.start} 至 {result.period.last_day}）"
+            f"\n筛选：{filters}\n数据截至：{result.as_of.isoformat()}"
+        )
+        if result.compare_period:
+            source += f"\n对比期：{result.compare_period.label('zh')}"
+    else:
+        source = (
+            f"Definition: {defin.description}\nPeriod: {period} ({result.period.start} to "
+            f"{result.period.last_day})\nFilters: {filters}\nData as of: {result.as_of.isoformat()}"
+        )
+        if result.compare_period:
+            source += f"\nCompared with: {result.compare_period.label('en')}"
+    blocks.append(TextBlock(kind="note", text=source))
+    for zh, en in result.notes:
+        blocks.append(TextBlock(kind="note", text=zh if lang == "zh" else en))
+    tables = [_table(catalog, result, lang)] if many or result.query.comparison else []
+    chart = _chart(catalog, result, lang)
+    last_rows = frame[frame["bucket_start"] == frame["bucket_start"].max()]
+    summary: dict[str, Any] = {"metric": metric.code, "unit": metric.unit, "rows": result.rows()}
+    if len(last_rows) == 1:
+        row = last_rows.iloc[0]
+        summary["value"] = None if is_missing(row["value"]) else float(row["value"])
+        if result.query.comparison:
+            for key in ("compare_value", "change", "change_rel"):
+                summary[key] = None if is_missing(row.get(key)) else float(row[key])
+    return Answer(
+        question=question,
+        language=lang,  # type: ignore[arg-type]
+        intent="metric_query",
+        blocks=blocks,
+        tables=tables,
+        charts=[chart] if chart else [],
+        definitions=[defin],
+        suggestions=_follow_ups(catalog, result, lang),
+        query=result.query.to_json(),
+        result=summary,
+        as_of=result.as_of,
+        sources=[f"metric:{metric.code}", *(f"table:{t}" for t in metric.tables)],
+        sql=result.sql,
+        timings_ms={"query": round(result.elapsed_ms, 2)},
+    )

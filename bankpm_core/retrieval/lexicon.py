@@ -1,0 +1,130 @@
+"""A bilingual concept lexicon: everyday wording ↔ statutory wording, 中文 ↔ English.
+
+A PM types "催收时能找借款人同事吗"; the article says "不得向…无关的第三人…". Each
+concept in ``lexicon.yaml`` groups the ways people and statutes name one idea, in
+both languages. A question that mentions any member of a concept is expanded with
+the others (at a lower weight than the user's own words), which bridges vocabulary
+for BM25 and gives cross-lingual questions lexical evidence too. The lexicon is data:
+a bank extends it with its own jargon without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from bankpm_core.retrieval.text import CJK_RE, TextAnalyzer
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    hint: str = ""  # a short statutory phrase used to enrich the dense query
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.zh + self.en
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What the lexicon added to a query."""
+
+    concepts: tuple[Concept, ...]
+    terms: dict[str, float]  # index term -> weight (expansion only)
+
+    def describe(self) -> list[str]:
+        return [c.id for c in self.concepts]
+
+
+class Lexicon:
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self.concepts = tuple(concepts)
+        self._stem_cache: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Lexicon:
+        if path is None:
+            text = resources.files("bankpm_core.retrieval").joinpath("lexicon.yaml").read_text("utf-8")
+        else:
+            text = path.read_text("utf-8")
+        raw = yaml.safe_load(text) or {}
+        concepts = []
+        for cid, body in (raw.get("concepts") or {}).items():
+            concepts.append(
+                Concept(
+                    id=str(cid),
+                    zh=tuple(str(x) for x in body.get("zh", []) or []),
+                    en=tuple(str(x) for x in body.get("en", []) or []),
+                    hint=str(body.get("hint", "")),
+                )
+            )
+        return cls(concepts)
+
+    def zh_words(self) -> list[str]:
+        """Chinese terms to add to jieba's dictionary so they segment as one word."""
+        return [w for c in self.concepts for w in c.zh if 2 <= len(w) <= 8]
+
+    def match(self, query: str, analyzer: TextAnalyzer) -> list[Concept]:
+        """Concepts any of whose terms occur in the query."""
+        q = query.lower()
+        q_terms = set(analyzer.terms(query))
+        found = []
+        for concept in self.concepts:
+            for term in concept.terms:
+                if CJK_RE.search(term):
+                    if term in query:
+                        found.append(concept)
+                        break
+                else:
+                    stems = self._stems(term, analyzer)
+                    if stems and stems <= q_terms and _loose_contains(q, term, stems):
+                        found.append(concept)
+                        break
+        return found
+
+    def expand(self, query: str, analyzer: TextAnalyzer, weight: float = 0.4) -> Expansion:
+        """Index terms of every matched concept, each concept worth about one query word."""
+        concepts = self.match(query, analyzer)
+        own = set(analyzer.terms(query))
+        terms: dict[str, float] = {}
+        for concept in concepts:
+            bag: set[str] = set()
+            for term in concept.terms:
+                bag.update(analyzer.terms(term))
+            bag -= own
+            if not bag:
+                continue
+            w = weight / max(1.0, len(bag) ** 0.5)
+            for t in bag:
+                terms[t] = max(terms.get(t, 0.0), w)
+        return Expansion(tuple(concepts), terms)
+
+    def _stems(self, term: str, analyzer: TextAnalyzer) -> frozenset[str]:
+        cached = self._stem_cache.get(term)
+        if cached is None:
+            cached = frozenset(analyzer.terms(term))
+            self._stem_cache[term] = cached
+        return cached
+
+
+def _loose_contains(query: str, term: str, stems: frozenset[str]) -> bool:
+    """Multi-word terms must appear near each other, not scattered across the question."""
+    if len(stems) <= 1:
+        return True
+    words = term.lower().split()
+    pattern = r"\b" + r"\W+(?:\w+\W+){0,2}".join(re.escape(w[:4]) + r"\w*" for w in words)
+    return re.search(pattern, query) is not None
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()

@@ -1,0 +1,1 @@
+"""Understanding questions: intent + typed slots, rules by default, LLM optional."""

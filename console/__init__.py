@@ -1,0 +1,1 @@
+"""Console front end: the `bankpm` command and the interactive chat."""

@@ -1,0 +1,8 @@
+-- use_rollups=False
+SELECT month AS t, sum(CASE WHEN (dpd > ?) THEN balance END) AS numerator__sum, sum(balance) AS denominator__sum 
+FROM loan_snapshots 
+WHERE month >= ? AND month < ? AND product IN (__[POSTCOMPILE_product_1]) GROUP BY month
+-- use_rollups=True
+SELECT month AS t, sum(balance_m1) AS numerator__sum, sum(balance_total) AS denominator__sum 
+FROM loan_snapshot_rollup 
+WHERE month >= ? AND month < ? AND product IN (__[POSTCOMPILE_product_1]) GROUP BY month
