@@ -6,15 +6,15 @@ import re
 from typing import Literal
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Words with a lowercase letter: product codes and acronyms (FLASH, APP, NPS) are
+# language-neutral and do not make a Chinese question English.
+_ENGLISH_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]*\b")
 
 
 def detect_language(text: str, default: Literal["zh", "en"] = "zh") -> Literal["zh", "en"]:
-    """Chinese if it has any Han character beyond a stray product code, else English."""
+    """'zh' or 'en' by weight of Han characters vs English words (a Chinese word ≈ 1.5 chars)."""
     han = len(_CJK.findall(text))
-    latin = len(_LATIN_WORD.findall(text))
-    if han == 0 and latin == 0:
+    english = len([w for w in _ENGLISH_WORD.findall(text) if len(w) >= 2])
+    if han == 0 and english == 0:
         return default
-    if han >= 2 or (han >= 1 and latin <= 2):
-        return "zh"
-    return "en"
+    return "en" if english > han / 1.5 else "zh"
