@@ -69,6 +69,35 @@ class Settings(BaseSettings):
         default=None,
         description="Bot API base URL, e.g. the local sandbox's `http://127.0.0.1:8081/bot`.",
     )
+    access_file: Path | None = Field(
+        default=None,
+        description="YAML with allowed users/chats and their roles (admin, pm, compliance, viewer).",
+    )
+    allowed_users: str = Field(
+        default="",
+        description="Allowed Telegram users as `id:role` pairs, comma-separated (adds to access_file).",
+    )
+    allowed_chats: str = Field(
+        default="",
+        description="Allowed group chats as `chat_id:role` pairs; members get that role at most.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=20,
+        ge=1,
+        description="Questions one user may ask per minute before being asked to wait.",
+    )
+    webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL for webhook mode; unset = long polling."
+    )
+    webhook_port: int = Field(
+        default=8443, ge=1, le=65535, description="Local port of the webhook server."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends with webhook calls (secret)."
+    )
+    sandbox_port: int = Field(
+        default=8081, ge=0, le=65535, description="Port of `bankpm sandbox` (127.0.0.1)."
+    )
     llm_base_url: str | None = Field(
         default=None, description="Optional OpenAI-compatible endpoint; unset = fully offline."
     )
