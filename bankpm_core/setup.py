@@ -61,7 +61,7 @@ def initialise(
                 "rows": dict(gen.rows),
                 "first_month": str(gen.first_month),
                 "last_month": str(gen.last_month),
-                "seconds": round(gen.elapsed_seconds, 1),
+                "seconds": round(gen.seconds, 1),
             }
         else:
             report["sample_bank"] = "present (use --force to rebuild)"

@@ -389,7 +389,7 @@ class MetricEngine:
         keep = [*keys, "value", *plan.metric.measures.keys()]
         if "data_through" in merged.columns:
             keep.append("data_through")
-        return merged[keep]
+        return merged[list(dict.fromkeys(keep))]
 
     def _finish(self, plan: Plan, values: pd.DataFrame) -> pd.DataFrame:
         keys = list(plan.query.breakdown)

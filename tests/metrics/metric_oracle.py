@@ -84,6 +84,9 @@ class Oracle:
             for name, m in metric.measures.items()
         }
         frame = pd.concat(parts, axis=1)
+        for name, m in metric.measures.items():
+            if m.agg in ("sum", "count"):  # a group with no matching rows sums to zero
+                frame[name] = frame[name].fillna(0.0)
         env = {name: frame[name] for name in parts}
         # the expression grammar is + - * / over names and numbers: evaluate directly
         value = eval(metric.expr, {"__builtins__": {}}, env)  # noqa: S307 - test oracle, catalog text
