@@ -283,11 +283,13 @@ class MetricEngine:
     def run(self, query: MetricQuery) -> MetricResult:
         started = time.perf_counter()
         plan = self.plan(query)
-        frames: list[pd.DataFrame] = []
+        by_table: dict[str, list[pd.DataFrame]] = defaultdict(list)
         with self.engine.connect() as conn:
             for planned in plan.statements:
                 raw = pd.DataFrame(conn.execute(planned.statement).mappings().all())
-                frames.append(self._bucketise(plan, planned, raw))
+                by_table[planned.table].append(self._bucketise(plan, planned, raw))
+        # windows of one table stack (different buckets); tables join on bucket x breakdown
+        frames = [pd.concat(parts, ignore_index=True) for parts in by_table.values()]
         values = self._combine(plan, frames)
         frame = self._finish(plan, values)
         if frame.empty or frame["value"].isna().all():

@@ -66,52 +66,83 @@ def _headline(catalog: Catalog, result: MetricResult, lang: str) -> str:
     metric = result.metric
     frame = result.frame
     subject = _subject(catalog, result, lang)
-    last = frame["bucket_start"].max()
-    latest = frame[frame["bucket_start"] == last]
-    period = _bucket_label(last, latest["bucket_end"].iloc[0], result.period.grain, lang)
     name = metric.name(lang)
-    sep = "" if lang == "zh" else " "
-    head = (
-        sep.join(p for p in (subject, period, name) if p)
-        if lang == "en"
-        else " ".join(p for p in (subject, period, name) if p)
-    )
+    buckets = sorted(frame["bucket_start"].unique())
+    last = buckets[-1]
+    latest = frame[frame["bucket_start"] == last]
+    last_label = _bucket_label(last, latest["bucket_end"].iloc[0], result.period.grain, lang)
     cmp = result.query.comparison
-    if not result.query.breakdown:
+    dims = result.query.breakdown
+    if not dims and len(buckets) > 1:
+        return _trend_headline(catalog, result, subject, name, buckets, lang)
+    head = " ".join(p for p in (subject, last_label, name) if p)
+    if not dims:
         row = latest.iloc[0]
         text = f"{head} {format_value(row['value'], metric.unit, lang)}"
         if cmp:
             change = format_change(row.get("change"), row.get("change_rel"), metric.unit, lang)
-            joiner = "，" if lang == "zh" else ", "
-            text += f"{joiner}{CMP_LABEL[lang][cmp]} {change}"
+            text += f"{'，' if lang == 'zh' else ', '}{CMP_LABEL[lang][cmp]} {change}"
             if is_missing(row.get("compare_value")):
                 text += (
                     "（对比期无数据）" if lang == "zh" else " (no data for the comparison period)"
                 )
         return text
-    dims = result.query.breakdown
-    ranked = latest.sort_values("value", ascending=not metric.higher_is_better)
+
+    def member(rec: Any) -> str:
+        return " / ".join(_member_name(catalog, d, rec[d], lang) for d in dims)
+
     if result.query.order:
-        ranked = latest  # already in the asked order
-    best = ranked.iloc[0]
-    member = " / ".join(_member_name(catalog, d, best[d], lang) for d in dims)
-    value = format_value(best["value"], metric.unit, lang)
-    if result.query.order:
+        top = latest.iloc[0]
+        value = format_value(top["value"], metric.unit, lang)
         word = {"zh": {"desc": "最高", "asc": "最低"}, "en": {"desc": "highest", "asc": "lowest"}}
         w = word[lang][result.query.order]
         if lang == "zh":
-            return f"{head}：{member}{w}，为 {value}"
-        return f"{head}: {member} is {w} at {value}"
-    if lang == "zh":
-        return (
-            f"{head}（按{'、'.join(catalog.dimensions[d].name('zh') for d in dims)}）：{member} {value}"
-            + ("（表现最好）" if metric.higher_is_better else "（最高）")
-            if len(latest) > 1
-            else f"{head}：{member} {value}"
-        )
-    return (
-        f"{head} by {', '.join(catalog.dimensions[d].name('en') for d in dims)}: {member} {value}"
+            return f"{head}：{member(top)}{w}，为 {value}"
+        return f"{head}: {member(top)} is {w} at {value}"
+    ranked = latest.dropna(subset=["value"]).sort_values("value", ascending=False)
+    hi, lo = ranked.iloc[0], ranked.iloc[-1]
+    hv, lv = (
+        format_value(hi["value"], metric.unit, lang),
+        format_value(lo["value"], metric.unit, lang),
     )
+    by = ("、" if lang == "zh" else ", ").join(catalog.dimensions[d].name(lang) for d in dims)
+    if len(ranked) == 1:
+        return f"{head}：{member(hi)} {hv}" if lang == "zh" else f"{head}: {member(hi)} {hv}"
+    if lang == "zh":
+        return f"{head}（按{by}）：最高 {member(hi)} {hv}，最低 {member(lo)} {lv}"
+    return f"{head} by {by}: highest {member(hi)} {hv}, lowest {member(lo)} {lv}"
+
+
+def _trend_headline(
+    catalog: Catalog, result: MetricResult, subject: str, name: str, buckets: list[Any], lang: str
+) -> str:
+    """Latest value, change across the range, and the total for additive flow metrics."""
+    metric = result.metric
+    frame = result.frame.set_index("bucket_start")
+    first, last = buckets[0], buckets[-1]
+    v0, v1 = frame.loc[first, "value"], frame.loc[last, "value"]
+    grain = result.period.grain
+    l0 = _bucket_label(first, frame.loc[first, "bucket_end"], grain, lang)
+    l1 = _bucket_label(last, frame.loc[last, "bucket_end"], grain, lang)
+    rel = None if is_missing(v0) or v0 == 0 else v1 / v0 - 1
+    change = format_change(None if is_missing(v0) else v1 - v0, rel, metric.unit, lang)
+    values = frame["value"].dropna()
+    peak = values.idxmax() if metric.higher_is_better else values.idxmin()
+    additive = metric.unit in ("count", "amount") and all(
+        m.column not in catalog.tables[m.table].non_additive for m in metric.measures.values()
+    )
+    if lang == "zh":
+        text = f"{subject}{name}（{result.period.label('zh')}）：最新 {l1} 为 {format_value(v1, metric.unit, lang)}，较 {l0} {change}"
+        if additive:
+            text += f"；区间合计 {format_value(values.sum(), metric.unit, lang)}"
+        best = "最好" if metric.higher_is_better else "最低"
+        text += f"；{best}的是 {_bucket_label(peak, frame.loc[peak, 'bucket_end'], grain, lang)}"
+        return text
+    text = f"{subject} {name} ({result.period.label('en')}): latest {l1} {format_value(v1, metric.unit, lang)}, {change} vs {l0}"
+    if additive:
+        text += f"; total {format_value(values.sum(), metric.unit, lang)}"
+    best = "best" if metric.higher_is_better else "lowest"
+    return text + f"; {best}: {_bucket_label(peak, frame.loc[peak, 'bucket_end'], grain, lang)}"
 
 
 def _table(catalog: Catalog, result: MetricResult, lang: str) -> Table:

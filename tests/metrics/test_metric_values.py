@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from metric_oracle import Oracle  # tests/metrics is on sys.path (pytest prepend mode)
 
 from bankpm_core.metrics.engine import MetricEngine
 from bankpm_core.metrics.periods import Period
 from bankpm_core.metrics.query import MetricQuery
-from metric_oracle import Oracle  # tests/metrics is on sys.path (pytest prepend mode)
 
-CASES = yaml.safe_load((Path(__file__).parent / "metric_cases.yaml").read_text(encoding="utf-8"))["cases"]
+CASES = yaml.safe_load((Path(__file__).parent / "metric_cases.yaml").read_text(encoding="utf-8"))[
+    "cases"
+]
 
 
 def _query(case: dict) -> MetricQuery:
@@ -36,12 +38,19 @@ def oracle(sample_engine, catalog) -> Oracle:
 
 @pytest.mark.parametrize("use_rollups", [False, True], ids=["raw", "rollup"])
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_metric_matches_pandas(case: dict, use_rollups: bool, sample_engine, catalog, oracle) -> None:
+def test_metric_matches_pandas(
+    case: dict, use_rollups: bool, sample_engine, catalog, oracle
+) -> None:
     engine = MetricEngine(sample_engine, catalog, use_rollups=use_rollups)
     result = engine.run(_query(case))
     breakdown = list(case.get("breakdown", ()))
     expected = oracle.compute(
-        case["metric"], case.get("filters", {}), case["start"], case["end"], case.get("grain", "all"), breakdown
+        case["metric"],
+        case.get("filters", {}),
+        case["start"],
+        case["end"],
+        case.get("grain", "all"),
+        breakdown,
     ).dropna()
     got = {
         (row["bucket_start"], *(row[d] for d in breakdown)): row["value"]
@@ -57,6 +66,10 @@ def test_metric_matches_pandas(case: dict, use_rollups: bool, sample_engine, cat
 
 def test_balances_are_never_summed_across_time(sample_engine, catalog) -> None:
     engine = MetricEngine(sample_engine, catalog)
-    q3 = engine.run(MetricQuery.build("loan_balance", Period(date(2026, 7, 1), date(2026, 10, 1), "quarter")))
-    sep = engine.run(MetricQuery.build("loan_balance", Period(date(2026, 9, 1), date(2026, 10, 1), "month")))
+    q3 = engine.run(
+        MetricQuery.build("loan_balance", Period(date(2026, 7, 1), date(2026, 10, 1), "quarter"))
+    )
+    sep = engine.run(
+        MetricQuery.build("loan_balance", Period(date(2026, 9, 1), date(2026, 10, 1), "month"))
+    )
     assert q3.frame["value"].iloc[0] == pytest.approx(sep.frame["value"].iloc[0])
