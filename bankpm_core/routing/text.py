@@ -52,18 +52,24 @@ NUM = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,3}|one|two|three|
 ASCII_WORD = re.compile(r"[a-z0-9]")
 
 
-def _norm_char(ch: str) -> str:
-    """NFKC + lower-case of one character, kept only when it stays one character."""
+def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
-    if len(folded) != 1:
-        folded = ch
-    lowered = folded.lower()
-    return lowered if len(lowered) == 1 else folded
+    return folded if len(folded) == 1 else ch
+
+
+def _lower_char(ch: str) -> str:
+    lowered = ch.lower()
+    return lowered if len(lowered) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width (NFKC), keeping case and length."""
+    return "".join(_fold_char(ch) for ch in text)
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, lower case, same length as the input."""
-    return "".join(_norm_char(ch) for ch in text)
+    """``fold`` plus lower case, still the same length as the input."""
+    return "".join(_lower_char(_fold_char(ch)) for ch in text)
 
 
 def to_int(token: str) -> int | None:
@@ -77,8 +83,8 @@ def to_int(token: str) -> int | None:
         return _EN_NUMBERS[token]
     if "十" in token:
         tens, _, units = token.partition("十")
-        high = _CN_DIGITS.get(tens, None) if tens else 1
-        low = _CN_DIGITS.get(units, None) if units else 0
+        high = _CN_DIGITS.get(tens) if tens else 1
+        low = _CN_DIGITS.get(units) if units else 0
         if high is None or low is None:
             return None
         return high * 10 + low

@@ -1,0 +1,304 @@
+"""The rule-based router: a question in, a typed :class:`Route` out, offline.
+
+Each capability is scored from what the question fills: a metric query from a metric
+name plus members, time, comparison, breakdown and ranking slots; knowledge,
+pricing, complaint themes and help from their cue words (:mod:`.cues`). The best
+reading wins. A product named without a metric, or words that fit two metrics,
+yield a clarifying question whose options are runnable questions. Nothing here
+raises on user input: the worst answer is ``help`` with low confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bankpm_core.clock import Clock
+from bankpm_core.language import detect_language
+from bankpm_core.metrics.catalog import Catalog
+from bankpm_core.metrics.periods import Period
+from bankpm_core.metrics.query import MetricQuery
+from bankpm_core.routing import clarify
+from bankpm_core.routing.cues import Cues, Ranking, read_cues, read_ranking
+from bankpm_core.routing.slots import (
+    Facts,
+    MetricChoice,
+    breakdown_for,
+    choose_metric,
+    filters_for,
+    gather,
+    is_time_metric,
+    product_kinds,
+)
+from bankpm_core.routing.text import MAX_CHARS, fold, mask, normalize
+from bankpm_core.routing.timeparse import TimeParse, parse_time
+from bankpm_core.routing.types import Route, RouteIntent
+from bankpm_core.routing.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+_MEANINGFUL = re.compile(r"[A-Za-z0-9\u3400-\u9fff]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EN_WORD = re.compile(r"[a-z]{2,}")
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """Everything read from one question, before an intent is chosen."""
+
+    text: str  # normalised
+    original: str  # folded, case kept (to quote the user's words)
+    lang: Literal["zh", "en"]
+    time: TimeParse
+    facts: Facts
+    cues: Cues
+    choice: MetricChoice
+    ranking: Ranking
+    breakdown: list[str]
+
+
+class Router:
+    """Understands PMs' questions from the catalog's vocabulary; deterministic."""
+
+    def __init__(self, catalog: Catalog, clock: Clock, default_language: str = "zh") -> None:
+        self.catalog = catalog
+        self.clock = clock
+        self.default_language: Literal["zh", "en"] = "en" if default_language == "en" else "zh"
+        self.vocabulary = Vocabulary(catalog)
+
+    def warm_up(self) -> None:
+        """Build the lazy parts (jieba) now rather than on the first question."""
+        self.vocabulary.tokenizer()
+
+    def route(self, text: str) -> Route:
+        """Never raises: an unexpected error is logged and answered with ``help``."""
+        try:
+            return self._route(text if isinstance(text, str) else "")
+        except Exception:  # the boundary: one odd question must not break the bot
+            log.exception("router failed on a question of %d characters", len(str(text)))
+            return Route("help", self.default_language, confidence=0.1, reason="internal error")
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _route(self, text: str) -> Route:
+        clipped = text[:MAX_CHARS]
+        lang = detect_language(clipped, self.default_language)
+        if not _MEANINGFUL.search(clipped):
+            return Route("help", lang, confidence=0.1, reason="no words to read")
+        parsed = self._parse(clipped, lang)
+        return self._decide(parsed)
+
+    def _parse(self, clipped: str, lang: Literal["zh", "en"]) -> _Parsed:
+        norm = normalize(clipped)
+        original = fold(clipped)
+        time = parse_time(norm, self.clock.now().date())
+        masked = mask(norm, list(time.spans))
+        mentions = self.vocabulary.find(masked, original)
+        facts = gather(mentions)
+        exact_metrics = [(m.start, m.end) for m in facts.metrics if m.term.weight >= 1.0]
+        cues = read_cues(norm, mask(norm, exact_metrics))
+        choice = choose_metric(self.catalog, facts, masked)
+        spec = self.catalog.metrics.get(choice.code or "")
+        ranking = read_ranking(
+            masked,
+            spec.higher_is_better if spec else True,
+            is_time_metric(self.catalog, choice.code),
+        )
+        breakdown = breakdown_for(facts, masked, ranking.which or ranking.asked)
+        return _Parsed(norm, original, lang, time, facts, cues, choice, ranking, breakdown)
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def _metric_score(self, p: _Parsed) -> float:
+        if p.choice.mention is None:
+            return 0.0
+        base = 3.0 if p.choice.mention.term.weight >= 0.8 else 2.0
+        slots = (
+            p.facts.named,
+            p.time.explicit,
+            p.time.comparison is not None,
+            bool(p.breakdown),
+            p.ranking.asked and bool(p.breakdown),
+            p.time.trend,
+        )
+        return base + 0.5 * sum(slots) + (0.3 if p.cues.number_ask else 0.0)
+
+    def _scores(self, p: _Parsed) -> dict[RouteIntent, float]:
+        """One score per capability; help is decided by rules, not by score."""
+        knowledge = p.cues.knowledge
+        if knowledge and "product" in p.facts.members and p.cues.knowledge_kind == "product":
+            knowledge += 0.5
+        if p.cues.bare_definition and not p.time.explicit and not p.facts.named:
+            knowledge += 4.0
+        pricing = p.cues.pricing
+        if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
+            pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request
+        return {
+            "metric_query": self._metric_score(p),
+            "knowledge": knowledge,
+            "pricing": pricing,
+            "complaints": p.cues.complaint_theme,
+        }
+
+    def _decide(self, p: _Parsed) -> Route:
+        """The metric reading wins ties; without a metric, cue words, then names, decide."""
+        scores = self._scores(p)
+        others = {k: v for k, v in scores.items() if k != "metric_query"}
+        best_other = max(others, key=lambda k: others[k])
+        has_metric = p.choice.mention is not None
+        if has_metric and scores["metric_query"] >= others[best_other]:
+            if p.choice.code is None:
+                return self._clarify_metric(p, scores)
+            return self._metric_route(p, scores)
+        if p.cues.help >= 5 and not p.facts.named and others[best_other] < 5:
+            return Route("help", p.lang, confidence=0.8, reason="asks what the bot can do")
+        if p.cues.off_topic and not p.facts.named and others[best_other] < 4:
+            return Route("help", p.lang, confidence=0.7, reason="off-topic")
+        if others[best_other] >= 2.5:
+            return self._capability(p, best_other, scores)
+        if p.facts.named:
+            if p.cues.knowledge >= 1 and not (
+                p.cues.status or p.cues.number_ask or p.time.explicit
+            ):
+                return self._capability(p, "knowledge", scores)
+            return self._clarify_metric(p, scores)
+        if p.cues.help:
+            return Route("help", p.lang, confidence=0.75, reason="greeting, thanks or off-topic")
+        timed = (p.time.explicit or p.time.trend) and (p.cues.status or p.cues.number_ask)
+        if timed or p.breakdown or (p.ranking.asked and p.facts.dimensions):
+            return self._clarify_metric(p, scores)
+        if p.cues.knowledge >= 1 and p.cues.domain and self._substantial(p.text):
+            return self._capability(p, "knowledge", scores, confidence=0.35)
+        return Route("help", p.lang, confidence=0.2, reason="no metric, product or question cue")
+
+    @staticmethod
+    def _substantial(text: str) -> bool:
+        return len(_CJK.findall(text)) >= 4 or len(_EN_WORD.findall(text)) >= 3
+
+    @staticmethod
+    def _confidence(scores: dict[RouteIntent, float], winner: RouteIntent) -> float:
+        best = scores[winner]
+        second = max((v for k, v in scores.items() if k != winner), default=0.0)
+        return round(max(0.05, min(0.99, best / (best + second + 1.0))), 2)
+
+    # --- building routes -------------------------------------------------------------------
+
+    def _comparison(self, p: _Parsed, period: Period) -> str | None:
+        wanted = p.time.comparison
+        if wanted is None and p.cues.growth and not p.time.trend:
+            wanted = "prev"
+        if wanted == "prev":
+            return {"month": "mom", "quarter": "qoq"}.get(period.grain, "prev_period")
+        return wanted
+
+    def _metric_route(self, p: _Parsed, scores: dict[RouteIntent, float]) -> Route:
+        code = p.choice.code or ""
+        period = p.time.period
+        breakdown = p.breakdown
+        order, top_n = p.ranking.order, p.ranking.top_n
+        if order is not None and not breakdown:
+            single_product = len(p.facts.codes("product")) == 1
+            if p.ranking.which and not single_product:
+                breakdown = ["product"]
+            else:
+                order, top_n = None, None
+        query = MetricQuery.build(
+            code,
+            period,
+            filters_for(self.catalog, p.facts, code),
+            comparison=self._comparison(p, period),
+            breakdown=tuple(breakdown),
+            top_n=top_n,
+            order=order,
+        )
+        also = [m.term.code for m in p.facts.metrics if m.term.weight >= 0.8]
+        also = [c for c in dict.fromkeys(also) if c != code]
+        if also:
+            query.extra["also_asked"] = also
+        reason = f"metric {code} from '{p.original[p.choice.mention.start : p.choice.mention.end]}'"
+        return Route(
+            "metric_query",
+            p.lang,
+            query=query,
+            confidence=self._confidence(scores, "metric_query"),
+            reason=reason,
+        )
+
+    def _first(self, p: _Parsed, dimension: str) -> str | None:
+        codes = p.facts.codes(dimension)
+        return codes[0] if codes else None
+
+    def _capability(
+        self,
+        p: _Parsed,
+        intent: RouteIntent,
+        scores: dict[RouteIntent, float],
+        confidence: float | None = None,
+    ) -> Route:
+        slots: dict[str, Any]
+        if intent == "pricing":
+            slots = {
+                "product": self._first(p, "product"),
+                "segment": self._first(p, "segment"),
+                "channel": self._first(p, "channel"),
+                "overrides": dict(p.cues.overrides),
+            }
+        elif intent == "complaints":
+            slots = {"product": self._first(p, "product"), "period": p.time.period.to_json()}
+        else:
+            slots = {"kind": self._knowledge_kind(p), "product": self._first(p, "product")}
+        conf = confidence if confidence is not None else self._confidence(scores, intent)
+        return Route(intent, p.lang, slots=slots, confidence=conf, reason=f"{intent} cue words")
+
+    @staticmethod
+    def _knowledge_kind(p: _Parsed) -> str | None:
+        """regulation / product / methodology; a named product breaks ties toward product."""
+        scores = p.cues.kind_scores
+        kind = p.cues.knowledge_kind
+        named_product = "product" in p.facts.members
+        if named_product and (kind is None or scores.get("product") == scores.get(kind)):
+            kind = "product"
+        if kind is None and p.cues.bare_definition:
+            kind = "methodology"
+        named_metric = p.choice.mention is not None and p.choice.mention.term.weight >= 0.8
+        only_definition = scores.get("methodology", 0.0) <= 4.0
+        if kind == "methodology" and named_product and not named_metric and only_definition:
+            kind = "product"  # "闪借的审批流程是什么" asks about the product, not a metric
+        return kind
+
+    def _subject(self, p: _Parsed) -> clarify.Subject:
+        zh_words: list[str] = []
+        en_words: list[str] = []
+        for dim in ("region", "segment", "channel", "product"):
+            for m in p.facts.members.get(dim, []):
+                member = self.catalog.dimensions[dim].members[m.term.code]
+                written = p.original[m.start : m.end]
+                exact = not m.fuzzy
+                zh_words.append(written if exact and p.lang == "zh" else member.name("zh"))
+                en_words.append(written if exact and p.lang == "en" else member.name("en"))
+        kinds = sorted(product_kinds(self.catalog, p.facts))
+        if not p.facts.members.get("product") and p.facts.kinds:
+            zh_words.append("信用卡")
+            en_words.append("credit card")
+        return clarify.Subject("".join(zh_words), " ".join(en_words), kinds[0] if kinds else None)
+
+    def _clarify_metric(self, p: _Parsed, scores: dict[RouteIntent, float]) -> Route:
+        subject = self._subject(p)
+        spans = p.time.period_spans
+        time_words = p.original[spans[0][0] : spans[0][1]].strip() if spans else ""
+        metrics = None
+        if p.choice.candidates:
+            metrics = [self.catalog.metrics[c] for c in p.choice.candidates]
+        options = clarify.options_for(self.catalog, subject, time_words, p.lang, metrics)
+        if len(options) < 2:
+            return Route("help", p.lang, confidence=0.2, reason="nothing to offer")
+        return Route(
+            "clarify",
+            p.lang,
+            options=options,
+            prompt=clarify.prompt_for(subject, p.lang, metrics),
+            confidence=0.4,
+            reason="several metrics fit" if metrics else "no metric named",
+        )

@@ -1,0 +1,186 @@
+"""From mentions to slots: which metric, which members, which breakdowns.
+
+Kept apart from intent scoring so each rule can be read (and tested) on its own:
+the metric choice by product kind (规模 -> AUM for wealth, deposit balance for
+deposits, loan balance for loans), member comparisons (two members of a dimension
+become a filter AND a breakdown), and breakdown words around a dimension name
+(按渠道, 各区域, by region, 逾期率最高的渠道).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bankpm_core.metrics.catalog import Catalog
+from bankpm_core.routing.cues import APPROVAL_RATE_HINT, APPROVAL_TIME_HINT
+from bankpm_core.routing.text import NUM
+from bankpm_core.routing.vocabulary import FAMILIES, Mention
+
+_BD_PREFIX = re.compile(
+    r"(?:按照?|分|各个?|每一?个|不同|所有|全部|各类|哪一?个|哪些|哪家|哪|"
+    r"(?:最高|最低|最多|最少|最好|最差|最大|最小|最快|最慢|最短|最长)的?(?:" + NUM + r"个)?|"
+    r"(?:前|后|倒数)\s*" + NUM + r"\s*(?:名|个|大)?的?|"
+    r"(?<![a-z])(?:by|per|across|each|every|which|split by|broken down by|break ?down by|"
+    r"for each|for all|all|different|top|bottom|top\s*" + NUM + r"|bottom\s*" + NUM + r"))"
+    r"\s*(?:the\s+|our\s+|all\s+|different\s+|sales\s+|customer\s+|各个?)?"
+    r"(?:贷款|信用卡|卡|理财|存款|loan\s+|card\s+|credit card\s+)?\s*$"
+)
+_BD_SUFFIX = re.compile(
+    r"^\s*(?:分布|维度|拆分|对比|排名|排行|结构|占比|"
+    r"breakdown|mix|split|distribution|wise|ranking|comparison)"
+)
+_CHAIN = re.compile(r"\s*(?:和|与|及|、|,|/|\band\b|以及)\s*(?:按|分|各|by\s+)?\s*")
+TIME_METRIC_UNITS = ("hours", "days")
+
+
+@dataclass
+class Facts:
+    """What the question names, grouped: the raw material of every intent's slots."""
+
+    metrics: list[Mention] = field(default_factory=list)
+    members: dict[str, list[Mention]] = field(default_factory=dict)
+    dimensions: list[Mention] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+    @property
+    def named(self) -> bool:
+        return bool(self.members or self.kinds)
+
+    def codes(self, dimension: str) -> list[str]:
+        seen: list[str] = []
+        for m in self.members.get(dimension, []):
+            if m.term.code not in seen:
+                seen.append(m.term.code)
+        return seen
+
+
+def gather(mentions: list[Mention]) -> Facts:
+    facts = Facts()
+    for m in mentions:
+        kind = m.term.kind
+        if kind == "metric":
+            facts.metrics.append(m)
+        elif kind == "member":
+            facts.members.setdefault(m.term.dimension, []).append(m)
+        elif kind == "dimension":
+            facts.dimensions.append(m)
+        elif kind == "kind" and m.term.code not in facts.kinds:
+            facts.kinds.append(m.term.code)
+    return facts
+
+
+def product_kinds(catalog: Catalog, facts: Facts) -> set[str]:
+    kinds = set(facts.kinds)
+    for code in facts.codes("product"):
+        member = catalog.dimensions["product"].members.get(code)
+        if member and member.kind:
+            kinds.add(member.kind)
+    return kinds
+
+
+@dataclass(frozen=True)
+class MetricChoice:
+    """The metric, or the candidates when the words fit more than one."""
+
+    code: str | None
+    candidates: tuple[str, ...] = ()
+    mention: Mention | None = None
+
+
+def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
+    """First metric named; generic words by product kind; stems only as a last resort."""
+    named = [m for m in facts.metrics if m.term.weight >= 0.8]
+    pick = named[0] if named else (facts.metrics[0] if facts.metrics else None)
+    if pick is None:
+        return MetricChoice(None)
+    code = pick.term.code
+    stem = _stem_before(facts, pick, text)
+    if pick.term.family == "balance" and stem is not None:
+        pick, code = stem, stem.term.code  # "放款规模": the amount disbursed, not a balance
+    elif pick.term.family:
+        kinds = product_kinds(catalog, facts)
+        mapped = {FAMILIES[pick.term.family].get(k) for k in kinds}
+        mapped.discard(None)
+        if len(mapped) == 1:
+            only = mapped.pop()
+            code = only if only in catalog.metrics else code
+    codes = {m.term.code for m in facts.metrics}
+    if code == "overdue_rate" and "overdue_rate_m3" in codes:
+        code = "overdue_rate_m3"  # "M3+的逾期率": the qualifier wins
+    if (
+        code == "market_share"
+        and "cards_issued" in codes
+        and "card_market_share" in catalog.metrics
+    ):
+        code = "card_market_share"  # "发卡的市场份额": a share of card issuance
+    if pick.term.alternatives:
+        candidates = (code, *pick.term.alternatives)
+        return _approval_hint(candidates, text, pick)
+    return MetricChoice(code, mention=pick)
+
+
+def _stem_before(facts: Facts, pick: Mention, text: str) -> Mention | None:
+    """A weak stem right before a generic word ("放款" in "放款规模", "发卡" in "发卡规模")."""
+    for m in facts.metrics:
+        if (
+            m.term.weight < 0.8
+            and m.end <= pick.start
+            and not text[m.end : pick.start].strip("的 ")
+        ):
+            return m
+    return None
+
+
+def _approval_hint(candidates: tuple[str, ...], text: str, pick: Mention) -> MetricChoice:
+    rest = text[: pick.start] + " " + text[pick.end :]
+    wants_time = bool(APPROVAL_TIME_HINT.search(rest))
+    wants_rate = bool(APPROVAL_RATE_HINT.search(rest))
+    if wants_time != wants_rate:
+        target = "approval_time" if wants_time else "approval_rate"
+        if target in candidates:
+            return MetricChoice(target, mention=pick)
+    return MetricChoice(None, candidates=candidates, mention=pick)
+
+
+def filters_for(catalog: Catalog, facts: Facts, metric: str | None) -> dict[str, list[str]]:
+    """Named members by dimension; a kind word (信用卡) only when it narrows the metric."""
+    filters = {dim: facts.codes(dim) for dim in facts.members}
+    if "product" not in filters and facts.kinds:
+        spec = catalog.metrics.get(metric or "")
+        applies = set(spec.applies_to) if spec else set()
+        if not applies or applies - set(facts.kinds):
+            products = list(catalog.products_of_kind(tuple(facts.kinds)))
+            if products:
+                filters["product"] = products
+    return {d: codes for d, codes in filters.items() if codes}
+
+
+def breakdown_for(facts: Facts, text: str, which: bool) -> list[str]:
+    """Dimensions to split by: compared members, then 按X / by X / which X."""
+    dims: list[str] = [d for d in facts.members if len(facts.codes(d)) >= 2]
+    previous_end = -1
+    for m in facts.dimensions:
+        before = text[max(0, m.start - 16) : m.start]
+        after = text[m.end : m.end + 8]
+        chained = previous_end >= 0 and bool(_CHAIN.fullmatch(text[previous_end : m.start]))
+        if _BD_PREFIX.search(before) or _BD_SUFFIX.match(after) or chained:
+            if m.term.code not in dims:
+                dims.append(m.term.code)
+            previous_end = m.end
+        else:
+            previous_end = -1
+    if which and not dims:
+        qualifiers = {(m.end, m.term.dimension) for ms in facts.members.values() for m in ms}
+        free = [
+            m.term.code
+            for m in facts.dimensions
+            if not any(dim == m.term.code and 0 <= m.start - end <= 1 for end, dim in qualifiers)
+        ]
+        dims = free[:1]
+    return dims
+
+
+def is_time_metric(catalog: Catalog, code: str | None) -> bool:
+    spec = catalog.metrics.get(code or "")
+    return bool(spec and spec.unit in TIME_METRIC_UNITS)

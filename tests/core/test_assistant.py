@@ -1,0 +1,105 @@
+"""Assistant.ask end to end on the sample bank: numbers equal a direct SQL computation."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bankpm_core.bootstrap import build_assistant
+from bankpm_core.config import Settings
+from bankpm_core.users import UserContext
+
+FLASH_OCT_M1 = """
+SELECT SUM(CASE WHEN dpd > 30 THEN balance ELSE 0 END) * 1.0 / SUM(balance)
+FROM loan_snapshots WHERE product = 'FLASH' AND month = :m
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_db, clock, tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), database_url=sample_db)
+    return build_assistant(settings, clock)
+
+
+def _direct(engine, sql: str, **params) -> float:
+    with engine.connect() as conn:
+        return float(conn.execute(text(sql), params).scalar())
+
+
+@pytest.mark.parametrize("question", ["FLASH overdue rate 2026-10", "闪借消费贷 2026年10月 逾期率"])
+def test_plain_metric_question_matches_sql(assistant, sample_engine, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent == "metric_query", answer.text
+    expected = _direct(sample_engine, FLASH_OCT_M1, m="2026-10-01")
+    assert answer.result["value"] == pytest.approx(expected, rel=1e-12)
+    assert answer.query["metric"] == "overdue_rate"
+    assert answer.query["filters"] == {"product": ["FLASH"]}
+    assert answer.query["period"] == {"start": "2026-10-01", "end": "2026-10-31", "grain": "month"}
+    assert answer.as_of.isoformat() == "2026-10-31"
+    assert answer.definitions and answer.definitions[0].metric == "overdue_rate"
+
+
+def test_answer_states_definition_period_filters_and_as_of(assistant) -> None:
+    zh = assistant.ask("闪借消费贷 2026年10月 逾期率").text
+    for needle in ("口径", "期间", "筛选", "数据截至 ", "2026-10-31", "闪借消费贷"):
+        assert needle.strip() in zh
+    en = assistant.ask("FLASH overdue rate 2026-10").text
+    for needle in ("Definition", "Period", "Filters", "Data as of", "2026-10-31"):
+        assert needle in en
+
+
+def test_mom_change_is_in_percentage_points(assistant, sample_engine) -> None:
+    answer = assistant.ask("闪借上个月逾期率是多少？环比呢？")
+    now = _direct(sample_engine, FLASH_OCT_M1, m="2026-10-01")
+    before = _direct(sample_engine, FLASH_OCT_M1, m="2026-09-01")
+    assert answer.result["change"] == pytest.approx(now - before)
+    assert "pp" in answer.blocks[0].text and "环比" in answer.blocks[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("", None),
+        ("   ", None),
+        ("🤔🤔🤔", None),
+        ("x" * 5000, "bad_input"),
+        ("闪借" * 2500, "bad_input"),
+    ],
+    ids=["empty", "blank", "emoji", "5000-latin", "5000-cjk"],
+)
+def test_bad_input_gets_a_clear_answer(assistant, question: str, code: str | None) -> None:
+    answer = assistant.ask(question)
+    assert answer.text.strip()
+    if code:
+        assert answer.error is not None and answer.error.code == code
+        assert "2000" in answer.text
+    else:
+        assert answer.intent in ("help", "clarify")
+
+
+def test_future_period_gets_a_clear_message(assistant) -> None:
+    answer = assistant.ask("FLASH overdue rate 2027-03")
+    assert answer.error is not None and answer.error.code == "no_data"
+    assert "2026-10-31" in answer.text
+
+
+def test_viewer_gets_no_product_numbers(assistant) -> None:
+    answer = assistant.ask("闪借上个月逾期率", UserContext(user_id="v", role="viewer"))
+    assert answer.error is not None and answer.error.code == "forbidden"
+    assert answer.result is None
+
+
+def test_unexpected_errors_become_an_apology(assistant, caplog) -> None:
+    class Boom:
+        def route(self, text: str):
+            raise RuntimeError("kaboom")
+
+    original = assistant.router
+    assistant.router = Boom()
+    try:
+        answer = assistant.ask("anything")
+    finally:
+        assistant.router = original
+    assert answer.error is not None and answer.error.code == "internal_error"
+    assert "kaboom" not in answer.text
+    assert "kaboom" in caplog.text
