@@ -19,7 +19,9 @@ def env(sample_db, tmp_path) -> dict[str, str]:
 
 
 def test_ask_json_is_the_documented_contract(env) -> None:
-    result = runner.invoke(app, ["ask", "FLASH overdue rate 2026-10", "--json", "--today", "2026-11-29"], env=env)
+    result = runner.invoke(
+        app, ["ask", "FLASH overdue rate 2026-10", "--json", "--today", "2026-11-29"], env=env
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     for key in ("intent", "text", "query", "result", "definitions", "citations", "as_of"):
@@ -30,14 +32,18 @@ def test_ask_json_is_the_documented_contract(env) -> None:
 
 
 def test_ask_explain_shows_bound_sql(env) -> None:
-    result = runner.invoke(app, ["ask", "FLASH overdue rate 2026-10", "--explain", "--today", "2026-11-29"], env=env)
+    result = runner.invoke(
+        app, ["ask", "FLASH overdue rate 2026-10", "--explain", "--today", "2026-11-29"], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "SELECT" in result.stdout and "FROM loan_snapshot" in result.stdout
     assert "'FLASH'" not in result.stdout  # values are parameters
 
 
 def test_ask_exits_non_zero_on_error(env) -> None:
-    result = runner.invoke(app, ["ask", "FLASH overdue rate 2027-03", "--today", "2026-11-29"], env=env)
+    result = runner.invoke(
+        app, ["ask", "FLASH overdue rate 2027-03", "--today", "2026-11-29"], env=env
+    )
     assert result.exit_code == 1
     assert "2026-10-31" in result.stdout
 
@@ -65,7 +71,9 @@ def test_catalog_check_reports_every_problem(tmp_path: Path, env) -> None:
     assert ok.exit_code == 0 and "OK" in ok.stdout
     import yaml
 
-    raw = yaml.safe_load((Path(__file__).resolve().parents[2] / "knowledge" / "catalog.yaml").read_text())
+    raw = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "knowledge" / "catalog.yaml").read_text()
+    )
     raw["metrics"]["overdue_rate"]["unit"] = "bogus"
     raw["metrics"]["nps"]["table"] = "nowhere"
     bad = tmp_path / "bad.yaml"
@@ -76,7 +84,9 @@ def test_catalog_check_reports_every_problem(tmp_path: Path, env) -> None:
 
 
 def test_uninitialised_data_dir_says_run_init(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ask", "FLASH overdue rate 2026-10"], env={"BANKPM_DATA_DIR": str(tmp_path)})
+    result = runner.invoke(
+        app, ["ask", "FLASH overdue rate 2026-10"], env={"BANKPM_DATA_DIR": str(tmp_path)}
+    )
     assert result.exit_code == 1
     assert "bankpm init" in result.output
 
@@ -92,11 +102,26 @@ def test_two_data_dirs_coexist(tmp_path: Path) -> None:
     for seed, name in ((1, "a"), (2, "b")):
         env = {"BANKPM_DATA_DIR": str(tmp_path / name)}
         init = runner.invoke(
-            app, ["init", "--scale", "0.02", "--seed", str(seed), "--skip-docs", "--today", "2026-11-29"], env=env
+            app,
+            [
+                "init",
+                "--scale",
+                "0.02",
+                "--seed",
+                str(seed),
+                "--skip-docs",
+                "--today",
+                "2026-11-29",
+            ],
+            env=env,
         )
         assert init.exit_code == 0, init.output
         assert (tmp_path / name / "bankpm.sqlite3").exists()
-        ask = runner.invoke(app, ["ask", "FLASH disbursed amount 2026-10", "--json", "--today", "2026-11-29"], env=env)
+        ask = runner.invoke(
+            app,
+            ["ask", "FLASH disbursed amount 2026-10", "--json", "--today", "2026-11-29"],
+            env=env,
+        )
         assert ask.exit_code == 0, ask.output
         answers.append(json.loads(ask.stdout)["result"]["value"])
     assert answers[0] != answers[1]

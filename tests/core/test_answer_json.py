@@ -9,9 +9,25 @@ from datetime import date
 from bankpm_core.answer import Answer, Chart, Citation, Suggestion, TextBlock
 
 CONTRACT_KEYS = {
-    "question", "language", "intent", "text", "blocks", "query", "result", "definitions",
-    "citations", "grounded", "as_of", "tables", "charts", "suggestions", "options",
-    "sources", "sql", "timings_ms", "error",
+    "question",
+    "language",
+    "intent",
+    "text",
+    "blocks",
+    "query",
+    "result",
+    "definitions",
+    "citations",
+    "grounded",
+    "as_of",
+    "tables",
+    "charts",
+    "suggestions",
+    "options",
+    "sources",
+    "sql",
+    "timings_ms",
+    "error",
 }
 
 

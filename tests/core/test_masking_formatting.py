@@ -29,7 +29,8 @@ def test_mask_pii(raw: str, hidden: str, kept: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["逾期率2.31%，环比+0.12pp", "2026-10-31 放款 1234567.89 元", "订单号 20261029", "第三十条"]
+    "text",
+    ["逾期率2.31%，环比+0.12pp", "2026-10-31 放款 1234567.89 元", "订单号 20261029", "第三十条"],
 )
 def test_mask_pii_leaves_ordinary_numbers(text: str) -> None:
     assert mask_pii(text) == text

@@ -14,7 +14,11 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_every_setting_is_documented_in_the_readme() -> None:
     text = README.read_text(encoding="utf-8")
-    missing = [f"BANKPM_{name.upper()}" for name in Settings.model_fields if f"BANKPM_{name.upper()}" not in text]
+    missing = [
+        f"BANKPM_{name.upper()}"
+        for name in Settings.model_fields
+        if f"BANKPM_{name.upper()}" not in text
+    ]
     assert missing == []
 
 
@@ -31,8 +35,12 @@ def test_env_vars_flow_into_settings(monkeypatch, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("var", "value"),
-    [("BANKPM_TIMEZONE", "Mars/Olympus"), ("BANKPM_LANGUAGE", "fr"), ("BANKPM_DATABASE_URL", "not a url"),
-     ("BANKPM_USE_ROLLUPS", "perhaps")],
+    [
+        ("BANKPM_TIMEZONE", "Mars/Olympus"),
+        ("BANKPM_LANGUAGE", "fr"),
+        ("BANKPM_DATABASE_URL", "not a url"),
+        ("BANKPM_USE_ROLLUPS", "perhaps"),
+    ],
 )
 def test_invalid_values_name_the_setting(monkeypatch, var: str, value: str) -> None:
     monkeypatch.setenv(var, value)
@@ -63,6 +71,8 @@ def test_importing_the_core_opens_nothing(tmp_path) -> None:
         "heavy = [m for m in ('chromadb', 'matplotlib.pyplot', 'telegram') if m in sys.modules];"
         "print(heavy)" % str(repo)
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
     assert list(tmp_path.iterdir()) == []
