@@ -116,7 +116,7 @@ OVERRIDE_KEYS: dict[str, str] = {
     "opex": r"opex|运营成本|营运成本|经营成本|operating cost|cost ratio|成本率|费用率",
     "capital_ratio": r"capital ratio|资本占用|资本比例|资本系数|capital charge|capital requirement",
 }
-_VALUE = r"(?<![\d.])(\d{1,6}(?:\.\d{1,6})?)\s*(%|个点|个百分点|bps|bp|基点)?"
+_VALUE = r"(?<![\d.])([-−]?\d{1,6}(?:\.\d{1,6})?)\s*(%|个点|个百分点|bps|bp|基点)?"
 _OVERRIDES = tuple(
     (
         key,
@@ -305,10 +305,11 @@ def read_cues(text: str, pricing_text: str) -> Cues:
 
 
 def _fraction(value: str, unit: str | None, key: str) -> float:
-    number = float(value)
+    # a negative value is passed on as asked: the pricing model rejects it with a clear message
+    number = float(value.replace("−", "-"))
     if unit in ("bp", "bps", "基点"):
         return round(number / 10000, 6)
-    if unit or number >= 1 or key not in ("roe", "capital_ratio"):
+    if unit or abs(number) >= 1 or key not in ("roe", "capital_ratio"):
         return round(number / 100, 6)
     return number
 

@@ -246,7 +246,14 @@ class Router:
                 "overrides": dict(p.cues.overrides),
             }
         elif intent == "complaints":
-            slots = {"product": self._first(p, "product"), "period": p.time.period.to_json()}
+            # "信用卡投诉" names a product kind: all products of that kind
+            products = p.facts.codes("product") or list(
+                self.catalog.products_of_kind(tuple(p.facts.kinds))
+            )
+            product: str | list[str] | None = (
+                products[0] if len(products) == 1 else (products or None)
+            )
+            slots = {"product": product, "period": p.time.period.to_json()}
         else:
             slots = {"kind": self._knowledge_kind(p), "product": self._first(p, "product")}
         conf = confidence if confidence is not None else self._confidence(scores, intent)
