@@ -23,12 +23,12 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bankpm_core.db import has_tables, make_engine  # noqa: E402
-from bankpm_core.metrics.catalog import load_catalog  # noqa: E402
-from bankpm_core.metrics.engine import MetricEngine  # noqa: E402
-from bankpm_core.metrics.periods import Period  # noqa: E402
-from bankpm_core.metrics.query import MetricQuery  # noqa: E402
-from bankpm_core.metrics.rollups import build_rollups  # noqa: E402
+from bankpm_core.db import has_tables, make_engine
+from bankpm_core.metrics.catalog import load_catalog
+from bankpm_core.metrics.engine import MetricEngine
+from bankpm_core.metrics.periods import Period
+from bankpm_core.metrics.query import MetricQuery
+from bankpm_core.metrics.rollups import build_rollups
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 29)
@@ -40,14 +40,20 @@ M6 = Period(date(2026, 5, 1), date(2026, 11, 1), "all")
 SHAPES: dict[str, MetricQuery] = {
     "1 single metric/product/month": MetricQuery.build("overdue_rate", OCT, {"product": ["FLASH"]}),
     "2 MoM": MetricQuery.build("overdue_rate", OCT, {"product": ["FLASH"]}, comparison="mom"),
-    "3 YoY (flow, loans)": MetricQuery.build("disbursed_amount", OCT, {"product": ["HOME"]}, comparison="yoy"),
-    "4 breakdown by channel": MetricQuery.build("overdue_rate", OCT, {"product": ["FLASH"]}, breakdown=("channel",)),
+    "3 YoY (flow, loans)": MetricQuery.build(
+        "disbursed_amount", OCT, {"product": ["HOME"]}, comparison="yoy"
+    ),
+    "4 breakdown by channel": MetricQuery.build(
+        "overdue_rate", OCT, {"product": ["FLASH"]}, breakdown=("channel",)
+    ),
     "5 24-month trend": MetricQuery.build("overdue_rate", M24, {"product": ["FLASH"]}),
     "6 ranking top-1 channel": MetricQuery.build(
         "npl_ratio", OCT, {"product": ["FLASH"]}, breakdown=("channel",), order="desc", top_n=1
     ),
     "7 segment filter M3+": MetricQuery.build("overdue_rate_m3", OCT, {"segment": ["YOUNG_PRO"]}),
-    "8 quarter by segment": MetricQuery.build("overdue_rate", Q3, {"product": ["FLASH"]}, breakdown=("segment",)),
+    "8 quarter by segment": MetricQuery.build(
+        "overdue_rate", Q3, {"product": ["FLASH"]}, breakdown=("segment",)
+    ),
     "9 24-month trend by channel": MetricQuery.build("loan_balance", M24, breakdown=("channel",)),
     "10 compare products 6 months": MetricQuery.build(
         "approval_time", M6, {"product": ["AUTO", "FLASH"]}, breakdown=("product",)
@@ -86,12 +92,18 @@ def naive(frames: dict[str, pd.DataFrame], shape: str) -> object:
     if shape.startswith("10"):
         apps = frames["applications"]
         sel = apps[(apps.applied_on >= date(2026, 5, 1)) & (apps.applied_on < date(2026, 11, 1))]
-        return sel[sel["product"].isin(["AUTO", "FLASH"])].groupby("product")["decision_hours"].mean()
+        return (
+            sel[sel["product"].isin(["AUTO", "FLASH"])].groupby("product")["decision_hours"].mean()
+        )
     if shape.startswith("3"):
         loans = frames["loans"]
         sel = loans[loans["product"] == "HOME"]
-        cur = sel[(sel.disbursed_on >= date(2026, 10, 1)) & (sel.disbursed_on < date(2026, 11, 1))].amount.sum()
-        prev = sel[(sel.disbursed_on >= date(2025, 10, 1)) & (sel.disbursed_on < date(2025, 11, 1))].amount.sum()
+        cur = sel[
+            (sel.disbursed_on >= date(2026, 10, 1)) & (sel.disbursed_on < date(2026, 11, 1))
+        ].amount.sum()
+        prev = sel[
+            (sel.disbursed_on >= date(2025, 10, 1)) & (sel.disbursed_on < date(2025, 11, 1))
+        ].amount.sum()
         return cur / prev - 1
     months = [date(2026, 10, 1)]
     if shape.startswith(("5", "9")):
@@ -102,10 +114,17 @@ def naive(frames: dict[str, pd.DataFrame], shape: str) -> object:
         months = [date(2026, 9, 1)]
     sel = snaps[snaps["month"].isin(months)]
     if shape.startswith("7"):
-        sel = sel[(sel["segment"] == "YOUNG_PRO") & sel["product"].isin(["FLASH", "HOME", "SME", "AUTO", "CC_YOUTH", "CC_PLAT"])]
+        sel = sel[
+            (sel["segment"] == "YOUNG_PRO")
+            & sel["product"].isin(["FLASH", "HOME", "SME", "AUTO", "CC_YOUTH", "CC_PLAT"])
+        ]
     elif not shape.startswith("9"):
         sel = sel[sel["product"] == "FLASH"]
-    keys = ["month"] + (["channel"] if shape.startswith(("4", "6", "9")) else []) + (["segment"] if shape.startswith("8") else [])
+    keys = (
+        ["month"]
+        + (["channel"] if shape.startswith(("4", "6", "9")) else [])
+        + (["segment"] if shape.startswith("8") else [])
+    )
     if shape.startswith("9"):
         return sel.groupby(keys)["balance"].sum()
     threshold = 90 if shape.startswith("7") else 30
@@ -126,16 +145,27 @@ def bench_database(label: str, url: str, reps: int, catalog) -> list[dict]:
                 started = time.perf_counter()
                 metrics.run(query)
                 times.append((time.perf_counter() - started) * 1000)
-            rows.append({"db": label, "path": "rollups" if use_rollups else "raw table", "shape": name,
-                         "p50": statistics.median(times), "p95": pct(times, 0.95), "n": len(times)})
+            rows.append(
+                {
+                    "db": label,
+                    "path": "rollups" if use_rollups else "raw table",
+                    "shape": name,
+                    "p50": statistics.median(times),
+                    "p95": pct(times, 0.95),
+                    "n": len(times),
+                }
+            )
     started = time.perf_counter()
     frames = {}
     with engine.connect() as conn:
         for name in ("loan_snapshots", "loans", "applications"):
             tbl = Table(name, MetaData(), autoload_with=conn)
             frames[name] = pd.read_sql(select(tbl), conn)
-    for df, col in ((frames["loan_snapshots"], "month"), (frames["loans"], "disbursed_on"),
-                    (frames["applications"], "applied_on")):
+    for df, col in (
+        (frames["loan_snapshots"], "month"),
+        (frames["loans"], "disbursed_on"),
+        (frames["applications"], "applied_on"),
+    ):
         df[col] = pd.to_datetime(df[col]).dt.date
     load_ms = (time.perf_counter() - started) * 1000
     for name in SHAPES:
@@ -144,20 +174,35 @@ def bench_database(label: str, url: str, reps: int, catalog) -> list[dict]:
             started = time.perf_counter()
             naive(frames, name)
             times.append((time.perf_counter() - started) * 1000)
-        rows.append({"db": label, "path": "naive pandas (after load)", "shape": name,
-                     "p50": statistics.median(times), "p95": pct(times, 0.95), "n": len(times)})
-    print(f"  {label}: naive baseline load of 3 tables into pandas took {load_ms / 1000:.1f}s "
-          f"({len(frames['loan_snapshots']):,} loan-month rows)")
+        rows.append(
+            {
+                "db": label,
+                "path": "naive pandas (after load)",
+                "shape": name,
+                "p50": statistics.median(times),
+                "p95": pct(times, 0.95),
+                "n": len(times),
+            }
+        )
+    print(
+        f"  {label}: naive baseline load of 3 tables into pandas took {load_ms / 1000:.1f}s "
+        f"({len(frames['loan_snapshots']):,} loan-month rows)"
+    )
     engine.dispose()
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=12.0)
     parser.add_argument("--reps", type=int, default=30)
-    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-                        help="admin URL; the bench uses (and keeps) a database 'bankpm_bench'")
+    parser.add_argument(
+        "--pg",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        help="admin URL; the bench uses (and keeps) a database 'bankpm_bench'",
+    )
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
@@ -168,11 +213,15 @@ def main() -> None:
     if not args.no_pg:
         admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = 'bankpm_bench'")).scalar()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = 'bankpm_bench'")
+            ).scalar()
             if not exists:
                 conn.execute(text("CREATE DATABASE bankpm_bench"))
         admin.dispose()
-        targets.append(("PostgreSQL", make_url(args.pg).set(database="bankpm_bench").render_as_string(False)))
+        targets.append(
+            ("PostgreSQL", make_url(args.pg).set(database="bankpm_bench").render_as_string(False))
+        )
     results = []
     for label, url in targets:
         print(f"[{label}] preparing benchmark bank (scale {args.scale}) …", flush=True)

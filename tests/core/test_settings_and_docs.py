@@ -66,10 +66,10 @@ def test_importing_the_core_opens_nothing(tmp_path) -> None:
 
     repo = README.parent
     code = (
-        "import sys; sys.path.insert(0, %r);"
+        f"import sys; sys.path.insert(0, {str(repo)!r});"
         "import bankpm_core.assistant, bankpm_core.bootstrap, bankpm_core.metrics.engine;"
         "heavy = [m for m in ('chromadb', 'matplotlib.pyplot', 'telegram') if m in sys.modules];"
-        "print(heavy)" % str(repo)
+        "print(heavy)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True

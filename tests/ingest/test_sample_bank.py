@@ -65,7 +65,7 @@ def _read(engine: Engine, table: str) -> pd.DataFrame:
             frame = pd.read_sql(select(source), conn)
     for column in source.columns:
         if column.type.python_type is dt.date:
-            frame[column.name] = pd.to_datetime(frame[column.name])
+            frame[column.name] = pd.to_datetime(frame[column.name]).astype("datetime64[s]")
     return frame
 
 
@@ -550,9 +550,9 @@ def test_postgresql_gets_the_same_rows_as_sqlite(
     with pg_engine.connect() as conn:
         for table in TABLES:
             assert conn.scalar(select(func.count()).select_from(table)) == report.rows[table.name]
-    assert (
-        _read(pg_engine, "loans")
-        .sort_values("loan_id")
-        .reset_index(drop=True)
-        .equals(_read(tiny[0], "loans").sort_values("loan_id").reset_index(drop=True))
-    )
+    for table, key in (("loans", "loan_id"), ("complaints", "complaint_id")):
+        pd.testing.assert_frame_equal(
+            _read(pg_engine, table).sort_values(key, ignore_index=True),
+            _read(tiny[0], table).sort_values(key, ignore_index=True),
+            check_dtype=False,
+        )
