@@ -61,7 +61,7 @@ loans = Table(
     _money("amount"),
     Column("rate", Float, nullable=False),
     Column("term_months", Integer, nullable=False),
-    Column("defaulted_on", Date),  # first month-end at 90+ dpd; NULL if never
+    Column("defaulted_on", Date),  # last day of the first month ending at 91+ dpd; NULL if never
     _money("ead", nullable=True),  # exposure at default
     _money("recovered", nullable=True),  # recoveries after default
     Index("ix_loans_product_disbursed", "product", "disbursed_on"),

@@ -375,6 +375,13 @@ class MetricEngine:
                 merged = merged.drop(columns=[c for c in merged.columns if c.endswith("_dup")])
         if merged is None:
             return pd.DataFrame(columns=[*keys, "value"])
+        # a bucket x member present in one table but with no rows in another has a zero
+        # count / sum there (no complaints this month), not an unknown one
+        for name, measure in plan.metric.measures.items():
+            if measure.agg in ("sum", "count", "count_distinct"):
+                for col in (f"{name}__sum", f"{name}__count"):
+                    if col in merged.columns:
+                        merged[col] = merged[col].fillna(0.0)
         env: dict[str, Any] = {}
         for name, measure in plan.metric.measures.items():
             if measure.agg == "avg":

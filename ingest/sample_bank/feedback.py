@@ -45,22 +45,14 @@ def customers_by_product(base: Columns, timeline: Timeline) -> np.ndarray:
 
 
 def _expected_complaints(timeline: Timeline, customers: np.ndarray, scale: float) -> np.ndarray:
-    """Expected complaints per (month, product, theme)."""
+    """Expected complaints per (month, product, theme), storylines included."""
     expected = np.zeros((timeline.months, N_PRODUCTS, len(ref.ALL_THEMES)))
     for product, mix in ref.THEME_MIX.items():
         p = ref.P[product]
         rate = ref.COMPLAINT_RATE[product] / 1e4 * customers[:, p]
         for theme, weight in mix.items():
             expected[:, p, THEME_INDEX[theme]] = rate * weight
-    app = THEME_INDEX["app_digital"]
-    spike = timeline.index_of(ref.APP_UPGRADE_MONTHS_BEFORE_END)
-    if spike is not None:
-        expected[spike, :, app] *= 1.3  # the release touched every app user a little
-        for offset, factor in enumerate(ref.APP_UPGRADE_SPIKE):
-            if spike + offset < timeline.months:
-                expected[spike + offset, ref.P["CC_YOUTH"], app] *= factor / (
-                    1.3 if offset == 0 else 1.0
-                )
+    _app_upgrade(expected, timeline)
     collection = THEME_INDEX["collection_conduct"]
     expected[:, ref.P["FLASH"], collection] *= 1.0 + 1.5 * timeline.ramp(ref.DETERIORATION_MONTHS)
     weights = np.array([ref.EMERGING_PRODUCT_WEIGHT[p] for p in ref.PRODUCTS])
@@ -71,6 +63,20 @@ def _expected_complaints(timeline: Timeline, customers: np.ndarray, scale: float
         emerging[:, None] * scale * weights[None, :] / weights.sum()
     )
     return expected
+
+
+def _app_upgrade(expected: np.ndarray, timeline: Timeline) -> None:
+    """The app release: every product's app complaints rise a little, Youth card's a lot."""
+    spike = timeline.index_of(ref.APP_UPGRADE_MONTHS_BEFORE_END)
+    if spike is None:
+        return
+    app = THEME_INDEX["app_digital"]
+    youth = ref.P["CC_YOUTH"]
+    others = [p for p in range(N_PRODUCTS) if p != youth]
+    expected[spike, others, app] *= 1.3
+    for offset, factor in enumerate(ref.APP_UPGRADE_SPIKE):
+        if spike + offset < timeline.months:
+            expected[spike + offset, youth, app] *= factor
 
 
 class _AccountSampler:
