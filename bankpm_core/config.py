@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         default=None,
         description="URL of a Chroma server (client/server mode); when set, `index_dir` is unused.",
     )
+    embedder: Literal["use", "hashing"] = Field(
+        default="use",
+        description="Embeddings for the knowledge index: `use` (multilingual Universal Sentence "
+        "Encoder shipped in its package) or `hashing` (fast, lexical, for tests).",
+    )
     knowledge_dir: Path = Field(
         default=BUNDLED_KNOWLEDGE,
         description="Folder with the documents and the metric catalog (`catalog.yaml`).",

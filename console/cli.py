@@ -249,9 +249,15 @@ def _register_plugins() -> None:
     try:
         from console import knowledge_cli
     except ImportError:
+        pass
+    else:
+        app.add_typer(knowledge_cli.ingest_app, name="ingest")
+        knowledge_cli.register(app)
+    try:
+        from console import bot_cli
+    except ImportError:
         return
-    app.add_typer(knowledge_cli.ingest_app, name="ingest")
-    knowledge_cli.register(app)
+    bot_cli.register(app)
 
 
 _register_plugins()

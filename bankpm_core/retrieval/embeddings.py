@@ -45,7 +45,7 @@ class USEEmbedder:
     name = "use-multilingual-v3"
     dim = 512
 
-    def __init__(self, threads: int = 2, max_chars: int = 1200) -> None:
+    def __init__(self, threads: int = 1, max_chars: int = 900) -> None:
         self._threads = threads
         self._max_chars = max_chars
         self._model = None

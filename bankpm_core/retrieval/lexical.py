@@ -46,8 +46,16 @@ class BM25Index:
         v = len(vocab)
         if not rows:
             empty = np.zeros(0, dtype=np.int32)
-            return cls(vocab, np.zeros(0, np.float32), np.zeros(1, np.int64), empty,
-                       np.zeros(0, np.float32), np.asarray(doc_ptr, np.int64), empty, n)  # fmt: skip
+            return cls(
+                vocab,
+                np.zeros(0, np.float32),
+                np.zeros(1, np.int64),
+                empty,
+                np.zeros(0, np.float32),
+                np.asarray(doc_ptr, np.int64),
+                empty,
+                n,
+            )
         arr = np.asarray(rows, dtype=np.int64)
         order = np.lexsort((arr[:, 1], arr[:, 0]))
         arr = arr[order]

@@ -49,11 +49,14 @@ class Lexicon:
     def __init__(self, concepts: Iterable[Concept]) -> None:
         self.concepts = tuple(concepts)
         self._stem_cache: dict[str, frozenset[str]] = {}
+        self._tokens: dict[str, list[str]] = {}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
         if path is None:
-            text = resources.files("bankpm_core.retrieval").joinpath("lexicon.yaml").read_text("utf-8")
+            text = (
+                resources.files("bankpm_core.retrieval").joinpath("lexicon.yaml").read_text("utf-8")
+            )
         else:
             text = path.read_text("utf-8")
         raw = yaml.safe_load(text) or {}
@@ -68,6 +71,10 @@ class Lexicon:
                 )
             )
         return cls(concepts)
+
+    def with_concepts(self, extra: Iterable[Concept]) -> Lexicon:
+        """This lexicon plus more concepts (e.g. product names from the metric catalog)."""
+        return Lexicon([*self.concepts, *extra])
 
     def zh_words(self) -> list[str]:
         """Chinese terms to add to jieba's dictionary so they segment as one word."""
@@ -99,7 +106,7 @@ class Lexicon:
         for concept in concepts:
             bag: set[str] = set()
             for term in concept.terms:
-                bag.update(analyzer.terms(term))
+                bag.update(self.tokens(term, analyzer))
             bag -= own
             if not bag:
                 continue
@@ -107,6 +114,14 @@ class Lexicon:
             for t in bag:
                 terms[t] = max(terms.get(t, 0.0), w)
         return Expansion(tuple(concepts), terms)
+
+    def tokens(self, term: str, analyzer: TextAnalyzer) -> list[str]:
+        """Index terms of one lexicon entry (cached: the lexicon does not change)."""
+        cached = self._tokens.get(term)
+        if cached is None:
+            cached = analyzer.terms(term)
+            self._tokens[term] = cached
+        return cached
 
     def _stems(self, term: str, analyzer: TextAnalyzer) -> frozenset[str]:
         cached = self._stem_cache.get(term)

@@ -113,12 +113,11 @@ class ChromaStore:
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunks as (id, cosine similarity)."""
-        total = self.count()
-        if total == 0:
+        if n <= 0:
             return []
         res = self.chunks.query(
             query_embeddings=vector.reshape(1, -1),
-            n_results=min(n, total),
+            n_results=n,
             where=where,
             include=["distances"],
         )

@@ -289,6 +289,7 @@ class TextAnalyzer:
         self._extra = sorted({w.strip() for w in extra_words if w and CJK_RE.search(w)})
         self._jieba = None
         self._stemmer = None
+        self._stems: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def _ensure(self) -> None:
@@ -297,7 +298,11 @@ class TextAnalyzer:
         with self._lock:
             if self._jieba is not None:
                 return
-            import jieba
+            import warnings
+
+            with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+                warnings.simplefilter("ignore")
+                import jieba
             import snowballstemmer
 
             jieba.setLogLevel(logging.WARNING)
@@ -330,8 +335,13 @@ class TextAnalyzer:
                 words.append(w)
                 out.append(w)
         if words:
-            stems = dict(zip(words, self._stemmer.stemWords(words), strict=True))
-            out = [stems.get(t, t) for t in out]
+            cache = self._stems
+            new = [w for w in set(words) if w not in cache]
+            if new:
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache.update(zip(new, self._stemmer.stemWords(new), strict=True))
+            out = [cache.get(t, t) for t in out]
         return out
 
     def content_terms(self, text: str) -> list[str]:

@@ -27,6 +27,7 @@ class Chunk:
     kind: str
     section: str
     chapter: str = ""
+    heading: str = ""
     unit_type: str = "section"
     language: str = "zh"
     version: str = ""
@@ -43,7 +44,7 @@ class Chunk:
 
     def context_header(self) -> str:
         """Short breadcrumb prepended for embedding and BM25 so a bare article knows its law."""
-        parts = [self.title, self.chapter, self.section]
+        parts = [self.title, self.chapter, self.heading or self.section]
         return " ".join(p for p in parts if p)
 
     def metadata(self) -> dict[str, Any]:
@@ -53,6 +54,7 @@ class Chunk:
             "kind": self.kind,
             "section": self.section,
             "chapter": self.chapter,
+            "heading": self.heading,
             "unit_type": self.unit_type,
             "language": self.language,
             "version": self.version,
@@ -67,9 +69,21 @@ class Chunk:
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         known = {
-            "source", "title", "kind", "section", "chapter", "unit_type", "language",
-            "version", "effective_date", "span_start", "span_end", "part", "doc_hash",
-        }  # fmt: skip
+            "source",
+            "title",
+            "kind",
+            "section",
+            "chapter",
+            "heading",
+            "unit_type",
+            "language",
+            "version",
+            "effective_date",
+            "span_start",
+            "span_end",
+            "part",
+            "doc_hash",
+        }
         return cls(
             id=chunk_id,
             text=text,
@@ -78,6 +92,7 @@ class Chunk:
             kind=str(meta.get("kind", "")),
             section=str(meta.get("section", "")),
             chapter=str(meta.get("chapter", "")),
+            heading=str(meta.get("heading", "")),
             unit_type=str(meta.get("unit_type", "section")),
             language=str(meta.get("language", "zh")),
             version=str(meta.get("version", "")),

@@ -1,0 +1,363 @@
+"""Knowledge answers: search the indexed documents and answer only from them.
+
+``KnowledgeBase`` is the service the Assistant, the CLI and the bench share. Without
+an LLM the answer is extractive: the most relevant sentences of the top passage(s),
+quoted, with numbered citations. When the evidence is weak the answer says so,
+lists the closest passages as "possibly related" and names who to ask — it never
+stretches a loosely related article into an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from bankpm_core.answer import Answer, Citation, Suggestion, TextBlock
+from bankpm_core.config import Settings
+from bankpm_core.language import detect_language
+from bankpm_core.retrieval.confidence import REFUSAL_THRESHOLD, confidence
+from bankpm_core.retrieval.types import Passage
+
+if TYPE_CHECKING:
+    from bankpm_core.retrieval.embeddings import Embedder
+    from bankpm_core.retrieval.hybrid import HybridSearcher
+    from bankpm_core.retrieval.index import KnowledgeIndex
+    from bankpm_core.retrieval.lexicon import Concept
+    from ingest.documents.pipeline import IngestReport
+
+log = logging.getLogger(__name__)
+
+Lang = Literal["zh", "en"]
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|[^\n]+")
+_OWNER_BY_KIND = {
+    "regulation": ("合规部", "the Compliance department"),
+    "product": ("产品负责人", "the product owner"),
+    "methodology": ("产品管理团队负责人", "the PM team lead"),
+}
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """Which passages support an answer and how sure we are."""
+
+    passages: list[Passage]
+    confidence: float
+    grounded: bool
+
+
+class KnowledgeBase:
+    """Ingest, search and answer over the knowledge index (one per process)."""
+
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        searcher: HybridSearcher,
+        settings: Settings,
+        threshold: float = REFUSAL_THRESHOLD,
+    ) -> None:
+        self.index = index
+        self.searcher = searcher
+        self.settings = settings
+        self.threshold = threshold
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+        """Connect to the index (embedded dir or ``chroma_url``); models load on first use."""
+        from bankpm_core.retrieval.embeddings import make_embedder
+        from bankpm_core.retrieval.hybrid import HybridSearcher
+        from bankpm_core.retrieval.index import KnowledgeIndex
+        from bankpm_core.retrieval.lexicon import default_lexicon
+        from bankpm_core.retrieval.store import ChromaStore
+        from bankpm_core.retrieval.text import TextAnalyzer
+
+        embedder = embedder or make_embedder(settings.embedder)
+        catalog = _catalog_concepts(settings)
+        lexicon = default_lexicon().with_concepts(catalog)
+        analyzer = TextAnalyzer([*lexicon.zh_words(), *(w for c in catalog for w in c.zh)])
+        store = ChromaStore.open(
+            embedder.name,
+            path=None if settings.chroma_url else settings.resolved_index_dir,
+            url=settings.chroma_url,
+        )
+        cache_dir = settings.data_dir / "cache"
+        index = KnowledgeIndex(store, embedder, analyzer, cache_dir=cache_dir)
+        return cls(index, HybridSearcher(index, lexicon), settings)
+
+    # ---------- service API ----------
+    def is_empty(self) -> bool:
+        return self.index.store.count() == 0
+
+    def ingest(
+        self, paths: Iterable[str | Path], kind: str | None = None, progress: bool = False
+    ) -> IngestReport:
+        from ingest.documents.pipeline import ingest_paths
+
+        report = ingest_paths(self.index, paths, kind=kind, progress=progress)
+        self.index.invalidate()
+        return report
+
+    def search(self, query: str, k: int = 5, kind: str | None = None) -> list[Passage]:
+        return self.searcher.search(query, k=k, kind=kind)
+
+    def ground(self, question: str, kind: str | None = None) -> Grounding:
+        """Retrieve and decide: grounded (with supporting passages) or refuse."""
+        passages = self.search(question, k=8, kind=kind)
+        conf = confidence(passages)
+        if not passages or conf < self.threshold:
+            return Grounding(passages[:3], conf, False)
+        top = passages[0]
+        support = [top]
+        for p in passages[1:]:
+            # a second article joins when it is nearly as strong: multi-article answers
+            if (
+                len(support) < 3
+                and p.score >= top.score - 0.06
+                and confidence([p]) >= self.threshold
+            ):
+                support.append(p)
+        return Grounding(support, conf, True)
+
+    def answer(self, question: str, language: str | None = None) -> Answer:
+        t0 = time.perf_counter()
+        lang: Lang = (
+            language
+            if language in ("zh", "en")
+            else detect_language(question, self.settings.language)
+        )  # type: ignore[assignment]
+        if self.is_empty():
+            return _empty_index_answer(question, lang)
+        grounding = self.ground(question)
+        if grounding.grounded:
+            answer = self._grounded_answer(question, lang, grounding)
+        else:
+            answer = _refusal(question, lang, grounding)
+        answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
+        return answer
+
+    # ---------- composition ----------
+    def _grounded_answer(self, question: str, lang: Lang, g: Grounding) -> Answer:
+        analyzer = self.index.analyzer
+        q_terms = set(analyzer.terms(question)) | set(
+            self.searcher.analyse(question).weighted_terms
+        )
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for n, p in enumerate(g.passages, start=1):
+            quote = best_sentences(p.text, q_terms, analyzer.terms, limit=2 if n == 1 else 1)
+            citations.append(
+                Citation(
+                    n=n,
+                    source=p.source,
+                    title=p.title,
+                    section=p.section or None,
+                    quote=quote,
+                    kind=p.kind or None,
+                    score=round(p.score, 4),
+                )
+            )
+            label = _label(p, lang)
+            lines.append(
+                f"{label}：“{quote}” [{n}]" if lang == "zh" else f'{label}: "{quote}" [{n}]'
+            )
+        blocks = []
+        intro = (
+            "根据知识库中的文件："
+            if lang == "zh"
+            else "According to the documents in the knowledge base:"
+        )
+        blocks.append(TextBlock(kind="paragraph", text=intro + "\n" + "\n".join(lines)))
+        other = [p for p in g.passages if p.language != lang]
+        if other:
+            blocks.append(
+                TextBlock(kind="note", text=_other_language_note(lang, other[0].language))
+            )
+        llm_text = self._llm_compose(question, lang, g.passages)
+        if llm_text:
+            blocks.insert(0, TextBlock(kind="paragraph", text=llm_text))
+        return Answer(
+            question=question,
+            language=lang,
+            intent="knowledge",
+            blocks=blocks,
+            citations=citations,
+            grounded=True,
+            sources=list(dict.fromkeys(p.source for p in g.passages)),
+            result={"confidence": round(g.confidence, 3)},
+        )
+
+    def _llm_compose(self, question: str, lang: Lang, passages: Sequence[Passage]) -> str | None:
+        """Optional: phrase the answer with an LLM, strictly from the cited passages."""
+        if not self.settings.llm_base_url or not self.settings.llm_model:
+            return None
+        try:
+            import httpx
+
+            context = "\n\n".join(
+                f"[{i}] {p.title} {p.section}\n{p.text}" for i, p in enumerate(passages, 1)
+            )
+            system = (
+                "Answer only from the numbered passages; cite them as [n]; if they do not answer, say so. "
+                + ("Answer in Chinese." if lang == "zh" else "Answer in English.")
+            )
+            key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else ""
+            resp = httpx.post(
+                self.settings.llm_base_url.rstrip("/") + "/chat/completions",
+                headers={"Authorization": f"Bearer {key}"} if key else {},
+                json={
+                    "model": self.settings.llm_model,
+                    "temperature": 0,
+                    "messages": [
+                        {"role": "system", "content": system},
+                        {"role": "user", "content": f"{context}\n\nQuestion: {question}"},
+                    ],
+                },
+                timeout=30,
+            )
+            resp.raise_for_status()
+            return str(resp.json()["choices"][0]["message"]["content"]).strip() or None
+        except Exception as exc:  # the extractive answer stands on its own
+            log.warning("LLM composition failed, using the extractive answer: %s", exc)
+            return None
+
+
+def best_sentences(
+    text: str, q_terms: set[str], tokenize: Callable[[str], list[str]], limit: int = 2
+) -> str:
+    """The sentences of ``text`` that share most terms with the question, in text order."""
+    sentences = [
+        s.strip() for s in _SENTENCE.findall(text) if s.strip() and not s.strip().startswith("#")
+    ]
+    if not sentences:
+        return text.strip()[:300]
+    scored = []
+    for i, s in enumerate(sentences):
+        terms = set(tokenize(s))
+        overlap = len(terms & q_terms)
+        scored.append((overlap + (0.3 if i == 0 else 0.0), i))
+    keep = sorted(i for _, i in sorted(scored, reverse=True)[:limit])
+    quote = "".join(
+        sentences[i] if _is_zh(sentences[i]) else sentences[i] + " " for i in keep
+    ).strip()
+    return quote if len(quote) <= 600 else quote[:600] + "…"
+
+
+def _is_zh(s: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", s))
+
+
+def _label(p: Passage, lang: Lang) -> str:
+    title = p.title
+    if lang == "zh" and _is_zh(title):
+        return f"《{title}》{p.section}" if p.section else f"《{title}》"
+    return f"{title}, {p.section}" if p.section else title
+
+
+def _other_language_note(lang: Lang, source_lang: str) -> str:
+    if lang == "zh":
+        return (
+            "注：出处原文为英文，以上为原文引用。"
+            if source_lang == "en"
+            else "注：出处原文为其他语言。"
+        )
+    return "Note: the source is in Chinese; the quotes above are in the original language."
+
+
+def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
+    related = [p for p in g.passages if p.score > 0][:3]
+    kinds = [p.kind for p in related] or ["regulation"]
+    owner_zh, owner_en = _OWNER_BY_KIND.get(
+        kinds[0], ("对应业务的负责人", "the owner of the topic")
+    )
+    if lang == "zh":
+        head = "抱歉，知识库中没有找到能回答这个问题的内容，我不作推测。"
+        ask = f"建议咨询{owner_zh}，或补充相关文件后再问。"
+        rel = "可能相关（仅供参考，不构成答案）：" if related else ""
+    else:
+        head = "Sorry, I did not find this in the knowledge base, and I will not guess."
+        ask = f"Please ask {owner_en}, or add the relevant documents and ask again."
+        rel = "Possibly related (for reference only, not an answer):" if related else ""
+    blocks = [TextBlock(kind="warning", text=head)]
+    citations = []
+    if related:
+        lines = []
+        for n, p in enumerate(related, start=1):
+            quote = p.text.strip().replace("\n", " ")
+            quote = quote[:160] + ("…" if len(quote) > 160 else "")
+            citations.append(
+                Citation(
+                    n=n,
+                    source=p.source,
+                    title=p.title,
+                    section=p.section or None,
+                    quote=quote,
+                    kind=p.kind or None,
+                    score=round(p.score, 4),
+                )
+            )
+            lines.append(f"[{n}] {_label(p, lang)}")
+        blocks.append(TextBlock(kind="note", text=rel + "\n" + "\n".join(lines)))
+    blocks.append(TextBlock(kind="paragraph", text=ask))
+    suggestion = (
+        Suggestion(label="换个说法再问", question=question)
+        if lang == "zh"
+        else Suggestion(label="Rephrase and ask again", question=question)
+    )
+    return Answer(
+        question=question,
+        language=lang,
+        intent="knowledge",
+        blocks=blocks,
+        citations=citations,
+        grounded=False,
+        suggestions=[suggestion],
+        sources=list(dict.fromkeys(p.source for p in related)),
+        result={"confidence": round(g.confidence, 3), "possibly_related": len(related)},
+    )
+
+
+def _empty_index_answer(question: str, lang: Lang) -> Answer:
+    text = (
+        "知识库还是空的：请先运行 `bankpm init` 或 `bankpm ingest docs <路径>`。"
+        if lang == "zh"
+        else "The knowledge base is empty: run `bankpm init` or `bankpm ingest docs <path>` first."
+    )
+    return Answer(
+        question=question,
+        language=lang,
+        intent="knowledge",
+        blocks=[TextBlock(kind="warning", text=text)],
+        grounded=False,
+    )
+
+
+def _catalog_concepts(settings: Settings) -> list[Concept]:
+    """Each catalog member (product, segment, channel …) as a bilingual concept, so that
+    "Youth card" finds 青春信用卡's manual and jieba keeps the names whole."""
+    from bankpm_core.retrieval.lexicon import Concept
+
+    path = settings.resolved_catalog_path
+    if not path.exists():
+        return []
+    try:
+        import yaml
+
+        data: Any = yaml.safe_load(path.read_text("utf-8"))
+    except Exception:
+        return []
+    concepts = []
+    dimensions = data.get("dimensions", {}) if isinstance(data, dict) else {}
+    for dim_name, dim in (dimensions or {}).items():
+        members = dim.get("members", {}) if isinstance(dim, dict) else {}
+        for code, names in (members or {}).items():
+            if not isinstance(names, dict):
+                continue
+            zh = tuple(str(x) for x in names.get("zh", []) or [])
+            en = tuple(str(x) for x in names.get("en", []) or [] if len(str(x)) > 3)
+            if zh or en:
+                concepts.append(Concept(id=f"catalog:{dim_name}:{code}", zh=zh, en=en))
+    return concepts

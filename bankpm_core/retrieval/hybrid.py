@@ -1,0 +1,396 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (expanded query), fused per article/section.
+
+Design choices, each against a failure of the plain setup:
+
+* Fusion works on *units* (article / § section), not windows: a long US section
+  split into windows is scored by its best window and cited once.
+* Scores, not ranks, are fused. Rank fusion lets BM25's top ranks — full of
+  same-language passages that merely share words — bury a cross-lingual article
+  that dense search found; here BM25 is normalised *within each document language*,
+  so each language's best lexical match competes on dense similarity and coverage.
+* Coverage — the IDF-weighted share of the question's concepts a unit contains,
+  where a concept matches in either language and any wording (lexicon) — rewards
+  articles that answer the whole question, and is the backbone of the refusal score.
+* Priors: official interpretations, appendices and model forms restate the rule;
+  they rank below it unless the question asks for them. A document named in the
+  question, or a jurisdiction cue (中国/央行 vs US/CFPB/Reg E), shifts the ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
+from bankpm_core.retrieval.lexicon import Lexicon
+from bankpm_core.retrieval.query import QueryAnalysis, analyse
+from bankpm_core.retrieval.text import TextAnalyzer
+from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    dense_k: int = 80
+    lexical_k: int = 80
+    pool: int = 60  # units scored in full
+    w_dense: float = 1.0
+    w_lex: float = 0.25
+    w_cov: float = 0.45
+    secondary_penalty: float = 0.25
+    preamble_penalty: float = 0.25
+    jurisdiction_bonus: float = 0.5  # the question names China / the US: near-filter
+    same_language_bonus: float = (
+        0.12  # no cue: a question is most often about its own language's texts
+    )
+    title_bonus: float = 0.1
+    heading_bonus: float = 0.15  # share of the question found in the unit's own heading
+    product_bonus: float = 0.25  # the question names a catalog product the document is about
+    jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
+    expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
+    cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
+
+
+class HybridSearcher:
+    def __init__(
+        self, index: KnowledgeIndex, lexicon: Lexicon, config: SearchConfig | None = None
+    ) -> None:
+        self.index = index
+        self.lexicon = lexicon
+        self.config = config or SearchConfig()
+
+    def analyse(self, query: str) -> QueryAnalysis:
+        snap = self.index.snapshot()
+        return analyse(query, self.index.analyzer, self.lexicon, snap.bm25.term_idf)
+
+    def _heading_coverage(
+        self, snap: Snapshot, u: int, qa: QueryAnalysis, unit_ids: list[list[list[int]]]
+    ) -> float:
+        return _heading_share(_heading_terms(snap, u, self.index.analyzer), qa, unit_ids)
+
+    def search(self, query: str, k: int = 5, kind: str | None = None) -> list[Passage]:
+        snap = self.index.snapshot()
+        if not snap.ids or not query.strip():
+            return []
+        qa = analyse(query, self.index.analyzer, self.lexicon, snap.bm25.term_idf)
+        cfg = self.config
+        allowed = _kind_mask(snap, kind)
+
+        lex_scores = snap.bm25.score(qa.weighted_terms)
+        if allowed is not None:
+            lex_scores = np.where(allowed, lex_scores, 0.0)
+        # lexical candidates per document language: for the other language only the
+        # lexicon's translations can match, and those must not be crowded out
+        lex_parts = []
+        for lang_mask in _language_masks(snap).values():
+            part = _top(np.where(lang_mask, lex_scores, 0.0), cfg.lexical_k // 2)
+            lex_parts.append(part[lex_scores[part] > 0])
+        lex_top = np.concatenate(lex_parts) if lex_parts else np.zeros(0, dtype=np.int64)
+        lex_top = lex_top[np.argsort(-lex_scores[lex_top], kind="stable")]
+
+        texts = [query]
+        if cfg.expanded_query and qa.concepts:
+            texts.append(query + " " + " ".join(_hint_terms(qa)))
+        qvecs = self.index.embedder.embed(texts)
+        where = {"kind": kind} if kind else None
+        dense_sim: dict[int, float] = {}  # best over the plain and the expanded query
+        plain_sim: dict[int, float] = {}  # the user's words only (used by the refusal score)
+        searches = [(qvec, where, i == 0) for i, qvec in enumerate(qvecs)]
+        if cfg.jurisdiction_dense_query and qa.jurisdiction and qa.jurisdiction != qa.language:
+            # the question asks about the other language's rules: search those directly too
+            lang_where = {"language": qa.jurisdiction}
+            searches.append(
+                (qvecs[0], {"$and": [where, lang_where]} if where else lang_where, True)
+            )
+        for qvec, clause, plain in searches:
+            for cid, sim in self.index.store.query(qvec, min(cfg.dense_k, len(snap.ids)), clause):
+                row = snap.row_of.get(cid)
+                if row is not None:
+                    dense_sim[row] = max(dense_sim.get(row, -1.0), sim)
+                    if plain:
+                        plain_sim[row] = max(plain_sim.get(row, -1.0), sim)
+
+        # ranks per retriever (unit level) for the agreement feature
+        dense_unit_rank = _unit_ranks(snap, sorted(dense_sim, key=dense_sim.get, reverse=True))
+        lex_unit_rank = _unit_ranks(snap, list(lex_top))
+
+        units = list(dict.fromkeys([*dense_unit_rank, *lex_unit_rank]))
+        # keep the pool bounded: best of each retriever first
+        units = sorted(
+            units, key=lambda u: min(dense_unit_rank.get(u, 999), lex_unit_rank.get(u, 999))
+        )
+        units = units[: cfg.pool]
+        # an official interpretation's evidence also speaks for the rule it interprets
+        interprets = _interpretation_links(snap, units)
+        units += [rule for rule in interprets if rule not in units]
+
+        # exact dense similarity for candidates only lexical search found
+        need = {}
+        for u in units:
+            if not any(r in dense_sim for r in snap.unit_chunks[u]):
+                best = max(snap.unit_chunks[u], key=lambda r: lex_scores[r])
+                need[snap.ids[best]] = best
+        for cid, vec in self.index.vectors(list(need)).items():
+            sims = qvecs @ vec
+            dense_sim[need[cid]] = float(np.max(sims))
+            plain_sim[need[cid]] = float(sims[0])
+
+        unit_lang = {u: snap.meta[snap.unit_chunks[u][0]].get("language", "zh") for u in units}
+        unit_lex = {u: float(max(lex_scores[r] for r in snap.unit_chunks[u])) for u in units}
+        group_max: dict[str, float] = {}
+        for u in units:
+            group_max[unit_lang[u]] = max(group_max.get(unit_lang[u], 0.0), unit_lex[u])
+        global_max = max(group_max.values(), default=0.0)
+
+        unit_ids = _unit_term_ids(snap, qa)
+        feats: dict[int, dict[str, float]] = {}
+        for u in units:
+            rows = snap.unit_chunks[u]
+            lang = unit_lang[u]
+            denom = max(group_max.get(lang, 0.0), 0.3 * global_max, 1e-6)
+            # coverage is judged on the unit's best windows, so a long section does not
+            # "cover" a question merely by being long
+            best_rows = sorted(
+                rows, key=lambda r: -(dense_sim.get(r, 0.0) + lex_scores[r] / max(global_max, 1e-6))
+            )[:2]
+            cov, missing = _coverage(snap, best_rows, qa, unit_ids, lang, cfg.cross_neutral)
+            feats[u] = {
+                "dense": max((dense_sim[r] for r in rows if r in dense_sim), default=0.0),
+                "dense_plain": max((plain_sim[r] for r in rows if r in plain_sim), default=0.0),
+                "lex": unit_lex[u] / denom,
+                "coverage": cov,
+                "missing": missing,
+                "dense_rank": float(dense_unit_rank.get(u, 999)),
+                "lex_rank": float(lex_unit_rank.get(u, 999)),
+            }
+        for rule, comments in interprets.items():
+            f = feats[rule]
+            for c in comments:
+                g = feats[c]
+                for key in ("dense", "dense_plain", "lex", "coverage"):
+                    f[key] = max(f[key], g[key])
+                for key in ("missing", "dense_rank", "lex_rank"):
+                    f[key] = min(f[key], g[key])
+
+        products = {
+            c.id.rsplit(":", 1)[-1] for c in qa.concepts if c.id.startswith("catalog:product:")
+        }
+        passages = []
+        for u in units:
+            rows = snap.unit_chunks[u]
+            head = snap.meta[rows[0]]
+            f = feats[u]
+            lang = unit_lang[u]
+            unit_type = head.get("unit_type", "section")
+            prior = 0.0
+            if unit_type in SECONDARY_UNITS and not qa.asks_secondary:
+                prior -= cfg.preamble_penalty if unit_type == "preamble" else cfg.secondary_penalty
+            if qa.jurisdiction:
+                prior += cfg.jurisdiction_bonus if lang == qa.jurisdiction else 0.0
+            elif lang == qa.language:
+                prior += cfg.same_language_bonus
+            if _title_named(head.get("title", ""), query) or _title_named(
+                head.get("title_en", ""), query
+            ):
+                prior += cfg.title_bonus
+            if products and head.get("product") in products:
+                prior += cfg.product_bonus
+            heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
+            prior += cfg.heading_bonus * heading_cov
+            score = (
+                cfg.w_dense * f["dense"] + cfg.w_lex * f["lex"] + cfg.w_cov * f["coverage"] + prior
+            )
+            best_row = max(
+                rows,
+                key=lambda r: dense_sim.get(r, -1.0) + 0.02 * lex_scores[r] / max(global_max, 1e-6),
+            )
+            passages.append(
+                Passage(
+                    source=head.get("source", ""),
+                    section=head.get("section", ""),
+                    title=head.get("title", ""),
+                    text=snap.texts[best_row],
+                    score=score,
+                    kind=head.get("kind", ""),
+                    chapter=head.get("chapter", ""),
+                    unit_type=unit_type,
+                    language=lang,
+                    chunk_ids=[snap.ids[r] for r in rows],
+                    features={**f, "prior": prior, "unit": float(u)},
+                )
+            )
+        oov = _oov_share(snap, qa)
+        for p in passages:
+            p.features["oov"] = oov
+        passages.sort(key=lambda p: p.score, reverse=True)
+        return passages[:k]
+
+
+def _oov_share(snap: Snapshot, qa: QueryAnalysis) -> float:
+    """Share of the question's weight carried by words that occur nowhere in the index."""
+    total = sum(max(u.weight, 0.1) for u in qa.units)
+    if not total:
+        return 0.0
+    missing = sum(
+        max(u.weight, 0.1) for u in qa.units if not u.concept and snap.bm25.term_id(u.label) is None
+    )
+    return missing / total
+
+
+def _heading_share(heading: set[int], qa: QueryAnalysis, unit_ids: list[list[list[int]]]) -> float:
+    """Weighted share of the question's units named in a heading ("年费规则" for 年费)."""
+    if not heading or not qa.units:
+        return 0.0
+    total = got = 0.0
+    for unit, alternatives in zip(qa.units, unit_ids, strict=True):
+        w = max(unit.weight, 0.1)
+        total += w
+        if any(all(i in heading for i in ids) for ids in alternatives):
+            got += w
+    return got / total if total else 0.0
+
+
+def _hint_terms(qa: QueryAnalysis) -> list[str]:
+    """Statutory wording of the matched concepts, in both languages, for the dense query."""
+    out: list[str] = []
+    for concept in qa.concepts:
+        out.extend(concept.zh[:2])
+        out.extend(concept.en[:1])
+    return list(dict.fromkeys(out))
+
+
+_INTERP_SECTION = re.compile(r"Section (\d+\.\d+[a-z]?)$")
+
+
+def _heading_terms(snap: Snapshot, u: int, analyzer: TextAnalyzer) -> set[int]:
+    cache = getattr(snap, "_heading_terms", None)
+    if cache is None:
+        cache = {}
+        snap._heading_terms = cache  # type: ignore[attr-defined]
+    got = cache.get(u)
+    if got is None:
+        meta = snap.meta[snap.unit_chunks[u][0]]
+        label = meta.get("heading") or meta.get("section", "")
+        ids = (snap.bm25.term_id(t) for t in analyzer.terms(label))
+        got = {i for i in ids if i is not None}
+        cache[u] = got
+    return got
+
+
+def _interpretation_links(snap: Snapshot, units: list[int]) -> dict[int, list[int]]:
+    """Rule unit (§ X) -> its official-interpretation units (Supplement I, Section X) in the pool."""
+    index = getattr(snap, "_unit_index", None)
+    if index is None:
+        index = {}
+        for u, rows in enumerate(snap.unit_chunks):
+            m = snap.meta[rows[0]]
+            index[(m.get("source", ""), m.get("section", ""), m.get("unit_type", ""))] = u
+        snap._unit_index = index  # type: ignore[attr-defined]
+    links: dict[int, list[int]] = {}
+    for u in units:
+        m = snap.meta[snap.unit_chunks[u][0]]
+        if m.get("unit_type") != "interpretation":
+            continue
+        hit = _INTERP_SECTION.search(m.get("section", ""))
+        if not hit:
+            continue
+        rule = index.get((m.get("source", ""), f"§ {hit.group(1)}", "section"))
+        if rule is not None:
+            links.setdefault(rule, []).append(u)
+    return links
+
+
+def _language_masks(snap: Snapshot) -> dict[str, np.ndarray]:
+    cached = getattr(snap, "_language_masks", None)
+    if cached is None:
+        langs = np.array([m.get("language", "zh") for m in snap.meta])
+        cached = {lang: langs == lang for lang in np.unique(langs).tolist()}
+        snap._language_masks = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _kind_mask(snap: Snapshot, kind: str | None) -> np.ndarray | None:
+    if not kind:
+        return None
+    return np.fromiter((m.get("kind") == kind for m in snap.meta), dtype=bool, count=len(snap.meta))
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    if scores.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    k = min(k, scores.size)
+    idx = np.argpartition(-scores, k - 1)[:k]
+    return idx[np.argsort(-scores[idx], kind="stable")]
+
+
+def _unit_ranks(snap: Snapshot, rows: Iterable[int]) -> dict[int, int]:
+    ranks: dict[int, int] = {}
+    for r in rows:
+        u = int(snap.unit_of[r])
+        if u not in ranks:
+            ranks[u] = len(ranks)
+    return ranks
+
+
+def _unit_term_ids(snap: Snapshot, qa: QueryAnalysis) -> list[list[list[int]]]:
+    """Per query unit, its alternatives as index term ids (alternatives with unknown terms dropped)."""
+    out = []
+    for unit in qa.units:
+        alts = []
+        for alternative in unit.terms:
+            ids = [snap.bm25.term_id(t) for t in alternative]
+            if ids and all(i is not None for i in ids):
+                alts.append(ids)
+        out.append(alts)
+    return out
+
+
+def _coverage(
+    snap: Snapshot,
+    rows: list[int],
+    qa: QueryAnalysis,
+    unit_ids: list[list[list[int]]],
+    lang: str,
+    neutral: float,
+) -> tuple[float, float]:
+    """IDF-weighted share of the question's units (concepts / words) found in the unit,
+    and the weight of the most specific unit it misses (0 = misses nothing important)."""
+    if not qa.units:
+        return 0.0, 0.0
+    bm = snap.bm25
+    present: set[int] = set()
+    for r in rows:
+        present.update(bm.doc_term_ids(r).tolist())
+    total = got = 0.0
+    worst_missing = 0.0
+    cross = lang != qa.language
+    scale = float(np.log(1.0 + bm.n_docs + 0.5)) or 1.0
+    for unit, alternatives in zip(qa.units, unit_ids, strict=True):
+        w = max(unit.weight, 0.1)
+        total += w
+        if any(all(i in present for i in ids) for ids in alternatives):
+            got += w
+        elif cross and not unit.concept:
+            got += neutral * w
+        else:
+            worst_missing = max(worst_missing, w / scale)
+    return (got / total if total else 0.0), worst_missing
+
+
+_TITLE_NOISE = re.compile(r"^中华人民共和国|^12 CFR Part \d+ — |\(.*?\)|（.*?）")
+
+
+def _title_named(title: str, query: str) -> bool:
+    """The question names this document (e.g. '个人信息保护法', 'Regulation E')."""
+    if not title:
+        return False
+    core = _TITLE_NOISE.sub("", title).strip()
+    if len(core) >= 4 and core.lower() in query.lower():
+        return True
+    m = re.search(r"Regulation\s+([A-Z]{1,2})\b", title)
+    if m and re.search(rf"\bReg(?:ulation)?\.?\s+{m.group(1)}\b", query):
+        return True
+    m = re.search(r"Part (\d{4})", title)
+    return bool(m and m.group(1) in query)

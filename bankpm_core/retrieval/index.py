@@ -1,0 +1,196 @@
+"""The knowledge index: Chroma (vectors, metadata, manifest) + an in-memory lexical view.
+
+Chroma is the single source of truth; the BM25 postings and the chunk table are a
+derived snapshot rebuilt from it (and cached on disk by the index fingerprint), so
+the embedded and the client/server modes behave the same and a second process sees
+what the first one ingested.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bankpm_core.retrieval.embeddings import Embedder
+from bankpm_core.retrieval.lexical import BM25Index
+from bankpm_core.retrieval.store import ChromaStore, ManifestEntry
+from bankpm_core.retrieval.text import TextAnalyzer
+from bankpm_core.retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
+_SNAPSHOT_VERSION = 2
+
+
+@dataclass
+class Snapshot:
+    """Every chunk's id, text and citation fields, aligned with the BM25 doc numbers."""
+
+    fingerprint: str
+    ids: list[str]
+    texts: list[str]
+    meta: list[dict[str, str]]
+    unit_of: np.ndarray  # chunk -> unit number
+    unit_chunks: list[list[int]]
+    bm25: BM25Index
+    row_of: dict[str, int]
+
+    @classmethod
+    def build(cls, fingerprint: str, records: Sequence[tuple[str, str, dict]]) -> Snapshot:
+        ids, texts, metas, lex = [], [], [], []
+        unit_ids: dict[tuple[str, str, str], int] = {}
+        unit_of = np.zeros(len(records), dtype=np.int32)
+        unit_chunks: list[list[int]] = []
+        for i, (cid, text, meta) in enumerate(records):
+            ids.append(cid)
+            texts.append(text)
+            lex.append(str(meta.get("lex", "")).split())
+            keep = {k: str(v) for k, v in meta.items() if k != "lex"}
+            metas.append(keep)
+            key = (keep.get("source", ""), keep.get("section", ""), keep.get("unit_type", ""))
+            u = unit_ids.setdefault(key, len(unit_ids))
+            if u == len(unit_chunks):
+                unit_chunks.append([])
+            unit_chunks[u].append(i)
+            unit_of[i] = u
+        for members in unit_chunks:
+            members.sort(key=lambda j: int(metas[j].get("span_start", 0) or 0))
+        return cls(
+            fingerprint=fingerprint,
+            ids=ids,
+            texts=texts,
+            meta=metas,
+            unit_of=unit_of,
+            unit_chunks=unit_chunks,
+            bm25=BM25Index.build(lex),
+            row_of={cid: i for i, cid in enumerate(ids)},
+        )
+
+
+class KnowledgeIndex:
+    """Writes chunks (embedding + lexical terms) and serves a consistent read snapshot."""
+
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        analyzer: TextAnalyzer,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.analyzer = analyzer
+        self._cache_dir = cache_dir
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    # ---------- writing ----------
+    def embed_chunks(self, chunks: Sequence[Chunk]) -> np.ndarray:
+        return self.embedder.embed([f"{c.context_header()}\n{c.text}" for c in chunks])
+
+    def lex_terms(self, chunk: Chunk) -> str:
+        return " ".join(self.analyzer.terms(f"{chunk.context_header()}\n{chunk.text}"))
+
+    def add_document(self, chunks: Sequence[Chunk], replaces: ManifestEntry | None = None) -> None:
+        """Write new chunks, then the manifest, then drop the old chunks (crash-safe order)."""
+        vectors = self.embed_chunks(chunks)
+        lex = [self.lex_terms(c) for c in chunks]
+        self.store.add(chunks, vectors, lex)
+        first = chunks[0]
+        self.store.put_manifest(
+            ManifestEntry(
+                source=first.source,
+                doc_hash=first.doc_hash,
+                chunk_ids=tuple(c.id for c in chunks),
+                title=first.title,
+                kind=first.kind,
+            )
+        )
+        if replaces is not None:
+            stale = sorted(set(replaces.chunk_ids) - {c.id for c in chunks})
+            self.store.delete(stale)
+        self._snapshot = None
+
+    def remove_document(self, entry: ManifestEntry) -> None:
+        self.store.delete(list(entry.chunk_ids))
+        self.store.delete_manifest(entry.source)
+        self._snapshot = None
+
+    def collect_garbage(self, manifest: dict[str, ManifestEntry]) -> int:
+        """Delete chunks no manifest entry owns (left by an interrupted write)."""
+        owned = {cid for entry in manifest.values() for cid in entry.chunk_ids}
+        if self.store.count() == len(owned):
+            return 0
+        orphans = [
+            cid
+            for cid, _, _ in self.store.iter_records(include_documents=False)
+            if cid not in owned
+        ]
+        self.store.delete(orphans)
+        if orphans:
+            log.warning("removed %d orphaned chunks from an interrupted ingest", len(orphans))
+            self._snapshot = None
+        return len(orphans)
+
+    # ---------- reading ----------
+    def snapshot(self) -> Snapshot:
+        """The current read view; rebuilt only when the index fingerprint changed."""
+        with self._lock:
+            if self._snapshot is not None:
+                return self._snapshot
+            fingerprint = self.store.fingerprint()
+            snap = self._load_cached(fingerprint)
+            if snap is None:
+                snap = Snapshot.build(fingerprint, list(self.store.iter_records()))
+                self._save_cached(snap)
+            self._snapshot = snap
+            return snap
+
+    def invalidate(self) -> None:
+        self._snapshot = None
+
+    def _cache_path(self) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        return self._cache_dir / f"lexical-{self.embedder.name}.pkl"
+
+    def _load_cached(self, fingerprint: str) -> Snapshot | None:
+        path = self._cache_path()
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                version, snap = pickle.load(fh)
+        except Exception:
+            return None
+        if version != _SNAPSHOT_VERSION or snap.fingerprint != fingerprint:
+            return None
+        return snap
+
+    def _save_cached(self, snap: Snapshot) -> None:
+        path = self._cache_path()
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((_SNAPSHOT_VERSION, snap), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("could not cache the lexical index: %s", exc)
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings of some chunks (for exact dense scores of fused candidates)."""
+        if not ids:
+            return {}
+        res = self.store.chunks.get(ids=list(ids), include=["embeddings"])
+        return {
+            cid: np.asarray(v, dtype=np.float32)
+            for cid, v in zip(res["ids"], res["embeddings"], strict=True)
+        }

@@ -1,0 +1,58 @@
+"""Knowledge answers through Assistant.ask on the bundled documents, real embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from bankpm_core.bootstrap import build_assistant
+from bankpm_core.config import BUNDLED_KNOWLEDGE, Settings
+from bankpm_core.setup import _index_knowledge
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_db, clock, tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("kb"), database_url=sample_db)
+    report = _index_knowledge(settings, echo=lambda _m: None)
+    assert report["added"] >= 20 and report["failed"] == 0
+    return build_assistant(settings, clock)
+
+
+def _sources(answer) -> list[tuple[str, str | None]]:
+    return [(c.source.split("knowledge/")[-1], c.section) for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "section"),
+    [
+        ("如何做焦点小组访谈？", "methodology/customer_research.md", None),
+        ("What is the annual fee policy of the Youth card?", "products/cc_youth.md", None),
+        ("白金信用卡年费多少？可以用积分抵扣吗？", "products/cc_plat.md", "年费规则"),
+        ("催收可以在什么时间段联系客户？", "regulations/collection_conduct_policy.md", "第六条"),
+    ],
+)
+def test_grounded_answer_cites_the_right_document(assistant, question, document, section) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent == "knowledge", answer.text
+    assert answer.grounded is True
+    cited = _sources(answer)
+    assert any(doc == document and (section is None or sec == section) for doc, sec in cited), cited
+    assert answer.citations[0].quote.strip()
+    assert answer.language == ("en" if question.isascii() else "zh")
+
+
+def test_cross_language_answer_says_so(assistant) -> None:
+    answer = assistant.ask("What is the annual fee policy of the Youth card?")
+    assert "Chinese" in answer.text
+
+
+def test_out_of_scope_question_is_refused_not_answered(assistant) -> None:
+    answer = assistant.ask(
+        "What commission does Example Bank pay its outsourced collection agencies?"
+    )
+    assert answer.intent == "knowledge"
+    assert answer.grounded is False
+    assert "knowledge base" in answer.text.lower()
+
+
+def test_bundled_knowledge_is_the_default(tmp_path) -> None:
+    assert Settings(data_dir=tmp_path).knowledge_dir == BUNDLED_KNOWLEDGE
