@@ -91,6 +91,19 @@ KNOWLEDGE_WEAK = _rx(
     rf"can the|should|is it|are we|do we|does|why|who){_R}"
 )
 
+RULE_QUESTION = _rx(
+    r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
+    r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"
+    r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
+    r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
+    r"怎么(?:判断|分析|排查|定位)|如何(?:判断|分析|排查|定位)|有(?:什么)?优惠吗|"
+    rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
+    r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
+    r"down payment|how do (?:i|we) tell|how (?:do|should) (?:i|we) (?:analy[sz]e|find out|diagnose))"
+    rf"{_R}"
+)
+"""Deadlines, limits, obligations, approvals: what a policy or manual answers, not a number."""
+
 # --- pricing ---------------------------------------------------------------------------
 
 PRICING_STRONG = _rx(
@@ -254,6 +267,7 @@ class Cues:
     status: bool = False
     growth: bool = False
     overrides: dict[str, float] = field(default_factory=dict)
+    rule: bool = False
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -298,6 +312,7 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         off_topic=off_topic,
         pricing_strong=bool(PRICING_STRONG.search(pricing_text)),
         number_ask=bool(NUMBER_ASK.search(text)),
+        rule=bool(RULE_QUESTION.search(text)),
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,

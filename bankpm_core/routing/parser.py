@@ -132,6 +132,11 @@ class Router:
             knowledge += 0.5
         if p.cues.bare_definition and not p.time.explicit and not p.facts.named:
             knowledge += 4.0
+        asks_data = (
+            p.time.explicit or p.time.comparison is not None or bool(p.breakdown) or p.time.trend
+        )
+        if p.cues.rule and not asks_data:
+            knowledge += 5.0  # "投诉要在多长时间内办结" is a rule, not complaint_resolution_days
         pricing = p.cues.pricing
         if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
             pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request
