@@ -49,6 +49,7 @@ from bankpm_core.pricing.lending_club import (  # noqa: E402
     import_lending_club,
     segment_of,
 )
+from bankpm_core.pricing.stats import monotone_rates  # noqa: E402
 
 FILES = ("lending_club_sample_2000.csv", "lending_club_sample_1000_completed.csv")
 # Illustrative assumptions for US unsecured personal loans, 2012-2018 (annual fractions):
@@ -114,6 +115,8 @@ def main() -> int:
     )
     print(header)
     pds, models, actual, life_models = [], [], [], []
+    events: list[int] = []
+    trials: list[int] = []
     for grade in GRADES:
         seg = segment_of(grade)
         rows = frame[frame["segment"] == seg]
@@ -123,6 +126,8 @@ def main() -> int:
         lo, hi = risk.pd.used.wilson
         pd_value = float(risk.pd.value)
         pds.append(pd_value)
+        events.append(risk.pd.used.events)
+        trials.append(risk.pd.used.trials)
         models.append(float(result.model_rate.value))
         actual.append(lc_rate)
         gap = (float(result.model_rate.value) - lc_rate) * 100
@@ -156,6 +161,13 @@ def main() -> int:
         + ("" if monotonic else f" (inversions: {', '.join(violations)})")
     )
     print(f"Spearman(grade order, PD)              = {rho_pd:+.3f}")
+    # a master scale must rank grades: pool adjacent inversions (weighted by loans observed)
+    calibrated = monotone_rates(events, trials)
+    print(
+        "monotone-calibrated PD (pool-adjacent-violators): "
+        + ", ".join(f"{g} {p * 100:.2f}%" for g, p in zip(GRADES, calibrated, strict=True))
+        + f" -> monotonic: {'YES' if all(x <= y for x, y in itertools.pairwise(calibrated)) else 'NO'}"
+    )
     print(f"Spearman(model rate, LC int_rate)      = {rho_rate:+.3f}")
     print(
         f"gap model − LC: mean {gaps.mean() * 100:+.2f} pp, mean |gap| "

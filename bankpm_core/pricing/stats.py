@@ -93,3 +93,29 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     lower = 0.0 if k == 0 else beta_ppf(alpha / 2, k, n - k + 1)
     upper = 1.0 if k == n else beta_ppf(1 - alpha / 2, k + 1, n - k)
     return (lower, upper)
+
+
+def monotone_rates(events: list[int], trials: list[int]) -> list[float]:
+    """Default rates over an ordered rating scale, made non-decreasing by pooling.
+
+    The pool-adjacent-violators algorithm (isotonic regression weighted by the number of
+    loans): where a riskier grade shows a lower observed rate than a safer one — usually
+    a small-sample accident, as with 5 defaults in 63 loans — the two are pooled into one
+    rate. A master scale must rank grades; raw rates are kept for reporting next to it.
+    """
+    if len(events) != len(trials):
+        raise ValueError("events and trials must have the same length")
+    blocks: list[list[float]] = []  # [events, trials, count of grades]
+    for e, n in zip(events, trials, strict=True):
+        if n <= 0:
+            raise ValueError("every grade needs at least one loan")
+        blocks.append([float(e), float(n), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            e2, n2, c2 = blocks.pop()
+            blocks[-1][0] += e2
+            blocks[-1][1] += n2
+            blocks[-1][2] += c2
+    out: list[float] = []
+    for e, n, count in blocks:
+        out.extend([e / n] * int(count))
+    return out
