@@ -69,6 +69,16 @@ class Assistant:
     capabilities: dict[str, Capability] = field(default_factory=dict)
     on_answer: Callable[[Answer, UserContext], None] | None = None
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (segmenter, chart font)."""
+        warm = getattr(self.router, "warm_up", None)
+        if callable(warm):
+            warm()
+        from bankpm_core import charts
+
+        charts.cjk_font_path()
+        charts._font_family()
+
     def ask(self, question: str, user: UserContext | None = None) -> Answer:
         user = user or CONSOLE_USER
         started = time.perf_counter()

@@ -103,3 +103,9 @@ def test_unexpected_errors_become_an_apology(assistant, caplog) -> None:
     assert answer.error is not None and answer.error.code == "internal_error"
     assert "kaboom" not in answer.text
     assert "kaboom" in caplog.text
+
+
+def test_warm_up_is_safe_and_idempotent(assistant) -> None:
+    assistant.warm_up()
+    assistant.warm_up()
+    assert assistant.ask("FLASH overdue rate 2026-10").intent == "metric_query"
