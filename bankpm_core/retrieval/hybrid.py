@@ -30,6 +30,24 @@ from bankpm_core.retrieval.query import QueryAnalysis, analyse
 from bankpm_core.retrieval.text import TextAnalyzer
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
 
+PERMISSION_QUESTION = re.compile(
+    r"能否|能不能|可不可以|可以吗|能.{0,12}吗|是否(?:可以|允许|能)|允许|"
+    r"\b(?:can|may|could|is it (?:ok|allowed|permitted)|are we allowed|allowed to)\b",
+    re.IGNORECASE,
+)
+"""A question about what is permitted: its answer is a rule (不得/仅可/must/may not)."""
+NORMATIVE = re.compile(
+    r"不得|禁止|严禁|应当|必须|须|仅可|可以|不应|\b(?:must|shall|may not|prohibited|required)\b",
+    re.IGNORECASE,
+)
+# a Chinese definitions article ("本办法所称…是指"); English "means" sections are left alone,
+# since US definitions sections often are the answer
+DEFINITIONAL = re.compile(r"(?:本办法|本制度|本规定|本细则)所称.{0,40}是指")
+DEFINITION_QUESTION = re.compile(
+    r"是什么|什么是|定义|含义|指的是|什么意思|\b(?:what is|what are|define|definition|meaning)\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class SearchConfig:
@@ -48,6 +66,9 @@ class SearchConfig:
     title_bonus: float = 0.1
     heading_bonus: float = 0.15  # share of the question found in the unit's own heading
     product_bonus: float = 0.25  # the question names a catalog product the document is about
+    # question type vs passage type: "may we …?" is answered by a rule, not by a definition
+    normative_bonus: float = 0.12
+    definition_penalty: float = 0.15
     jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
     expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
     cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
@@ -177,6 +198,8 @@ class HybridSearcher:
         products = {
             c.id.rsplit(":", 1)[-1] for c in qa.concepts if c.id.startswith("catalog:product:")
         }
+        permission = bool(PERMISSION_QUESTION.search(query))
+        wants_definition = bool(DEFINITION_QUESTION.search(query))
         passages = []
         for u in units:
             rows = snap.unit_chunks[u]
@@ -197,6 +220,10 @@ class HybridSearcher:
                 prior += cfg.title_bonus
             if products and head.get("product") in products:
                 prior += cfg.product_bonus
+            if permission and NORMATIVE.search(snap.texts[rows[0]]):
+                prior += cfg.normative_bonus
+            if not wants_definition and DEFINITIONAL.search(snap.texts[rows[0]]):
+                prior -= cfg.definition_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov
             score = (

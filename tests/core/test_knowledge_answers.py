@@ -25,6 +25,11 @@ def _sources(answer) -> list[tuple[str, str | None]]:
     ("question", "document", "section"),
     [
         ("如何做焦点小组访谈？", "methodology/customer_research.md", None),
+        (
+            "信用卡催收时能联系借款人的同事吗？",
+            "regulations/collection_conduct_policy.md",
+            "第十四条",
+        ),
         ("What is the annual fee policy of the Youth card?", "products/cc_youth.md", None),
         ("白金信用卡年费多少？可以用积分抵扣吗？", "products/cc_plat.md", "年费规则"),
         ("催收可以在什么时间段联系客户？", "regulations/collection_conduct_policy.md", "第六条"),
