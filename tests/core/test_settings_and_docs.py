@@ -40,6 +40,7 @@ def test_env_vars_flow_into_settings(monkeypatch, tmp_path) -> None:
         ("BANKPM_LANGUAGE", "fr"),
         ("BANKPM_DATABASE_URL", "not a url"),
         ("BANKPM_USE_ROLLUPS", "perhaps"),
+        ("BANKPM_WEBHOOK_SECRET", "has spaces!"),
     ],
 )
 def test_invalid_values_name_the_setting(monkeypatch, var: str, value: str) -> None:
