@@ -101,6 +101,15 @@ async def on_startup(application: BotApplication) -> None:
     await register_commands(application)
 
 
+async def on_shutdown(application: BotApplication) -> None:
+    """post_shutdown: a still-running warm-up must not outlive the application."""
+    task = application.bot_data.get("warm_up")
+    if task is not None and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
 async def warm_up(services: Services) -> None:
     """Answer one real question per worker off the loop, so the first users do not pay for
     loading tokenizer dictionaries and chart fonts (seconds)."""
@@ -150,6 +159,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(concurrent_updates)
         .post_init(on_startup)
+        .post_shutdown(on_shutdown)
     )
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.bot_data[SERVICES_KEY] = services
@@ -227,6 +237,8 @@ async def polling(application: BotApplication, *, poll_timeout: float = 10) -> A
                 await application.stop()
     finally:
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
 
 
 def run_polling(application: BotApplication) -> None:
