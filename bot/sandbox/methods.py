@@ -298,9 +298,10 @@ async def get_webhook_info(world: World, bot: BotAccount, params: Params) -> Jso
 
 
 # ------------------------------------------------------------------- sending
-@method("sendMessage")
-async def send_message(world: World, bot: BotAccount, params: Params) -> Json:
-    conv = world.conversation_for_bot(bot, params.required("chat_id"))
+def _message_text(world: World, params: Params) -> tuple[str, str, list[Entity]]:
+    """The ``text`` of sendMessage / editMessageText: present, parsed, within 4096.
+
+    Returns the raw text as sent, the parsed text and its entities."""
     raw = params.str("text") or ""
     if not raw.strip():
         raise bad_request("message text is empty")
@@ -312,6 +313,13 @@ async def send_message(world: World, bot: BotAccount, params: Params) -> Json:
         limit=TEXT_LIMIT,
         too_long="message is too long",
     )
+    return raw, text, entities
+
+
+@method("sendMessage")
+async def send_message(world: World, bot: BotAccount, params: Params) -> Json:
+    conv = world.conversation_for_bot(bot, params.required("chat_id"))
+    raw, text, entities = _message_text(world, params)
     if not text:
         raise bad_request("message text is empty")
     message = _new_message(world, bot, conv, params)
@@ -432,17 +440,7 @@ async def edit_message_text(world: World, bot: BotAccount, params: Params) -> Js
     conv, message = _own_message(world, bot, params, "message to edit not found")
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
-    raw = params.str("text") or ""
-    if not raw.strip():
-        raise bad_request("message text is empty")
-    text, entities = format_text(
-        world,
-        raw,
-        params.str("parse_mode"),
-        params.json("entities"),
-        limit=TEXT_LIMIT,
-        too_long="message is too long",
-    )
+    raw, text, entities = _message_text(world, params)
     # As in Telegram, an edit without reply_markup removes the inline keyboard.
     markup = parse_reply_markup(params)
     if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
