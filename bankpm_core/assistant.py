@@ -97,6 +97,7 @@ class Assistant:
                 blocks=[TextBlock(kind="warning", text=_APOLOGY[lang])],
                 error=ErrorInfo(code="internal_error", message=_APOLOGY[lang]),
             )
+        answer = _masked(answer)
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
         if self.on_answer:
             self.on_answer(answer, user)
@@ -157,33 +158,27 @@ class Assistant:
 
     def error_answer(self, text: str, lang: str, exc: BankpmError) -> Answer:
         message = exc.message(lang)
-        suggestions = [self._suggestion_label(s, lang) for s in exc.suggestions]
         blocks = [TextBlock(kind="warning", text=message)]
-        if suggestions:
+        if exc.suggestions:
             lead = "您是不是想问：" if lang == "zh" else "Did you mean: "
-            blocks.append(
-                TextBlock(
-                    text=lead + ("、" if lang == "zh" else ", ").join(s.label for s in suggestions)
-                )
-            )
+            names = [self._catalog_name(code, lang) for code in exc.suggestions]
+            blocks.append(TextBlock(text=lead + ("、" if lang == "zh" else ", ").join(names)))
         return Answer(
             question=text,
             language=lang,  # type: ignore[arg-type]
             intent="error",
             blocks=blocks,
             error=ErrorInfo(code=exc.code, message=message),
-            suggestions=[s for s in suggestions if s.question],
         )
 
-    def _suggestion_label(self, code: str, lang: str) -> Suggestion:
-        """Suggestions in errors are catalog codes; show their names."""
+    def _catalog_name(self, code: str, lang: str) -> str:
+        """Suggestions in errors are catalog codes (metrics, members); show their names."""
         if code in self.catalog.metrics:
-            name = self.catalog.metrics[code].name(lang)
-            return Suggestion(label=name, question="")
+            return self.catalog.metrics[code].name(lang)
         for dim in self.catalog.dimensions.values():
             if code in dim.members:
-                return Suggestion(label=dim.members[code].name(lang), question="")
-        return Suggestion(label=code, question="")
+                return dim.members[code].name(lang)
+        return code
 
     def _unavailable(self, text: str, lang: str, intent: str) -> Answer:
         what = {
@@ -224,6 +219,30 @@ _APOLOGY = {
     "zh": "抱歉，处理这个问题时出了点意外，已记录日志。请换个说法再试，或稍后再问。",
     "en": "Sorry, something went wrong while answering; it has been logged. Please rephrase or try again later.",
 }
+
+
+def _masked(answer: Answer) -> Answer:
+    """ID, phone and card numbers never leave the core in an answer, whatever the front end."""
+    return answer.model_copy(
+        update={
+            "question": mask_pii(answer.question),
+            "blocks": [b.model_copy(update={"text": mask_pii(b.text)}) for b in answer.blocks],
+            "citations": [
+                c.model_copy(update={"quote": mask_pii(c.quote)}) for c in answer.citations
+            ],
+            "tables": [
+                t.model_copy(
+                    update={
+                        "rows": [
+                            [mask_pii(v) if isinstance(v, str) else v for v in row]
+                            for row in t.rows
+                        ]
+                    }
+                )
+                for t in answer.tables
+            ],
+        }
+    )
 
 
 def describe_route(route: Route) -> dict[str, Any]:

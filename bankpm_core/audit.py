@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, get_args
 
 from sqlalchemy import (
     Column,
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 Outcome = Literal["answered", "refused", "error", "rate_limited", "forbidden", "upload"]
-OUTCOMES: tuple[str, ...] = ("answered", "refused", "error", "rate_limited", "forbidden", "upload")
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 FEEDBACK = {"up": "👍", "down": "👎"}
 EXCERPT_CHARS = 200
 

@@ -6,8 +6,8 @@ databases and models are opened, once per process.
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from bankpm_core.assistant import Assistant
@@ -23,13 +23,12 @@ log = logging.getLogger(__name__)
 
 def open_metrics(settings: Settings, catalog: Catalog | None = None) -> MetricEngine:
     catalog = catalog or load_catalog(settings.resolved_catalog_path)
-    if settings.database_url is None:
-        db_file = settings.data_dir / "bankpm.sqlite3"
-        if not db_file.exists():
-            raise NotReadyError(
-                f"数据目录 {settings.data_dir} 还没有初始化，请先运行 `bankpm init`。",
-                f"The data directory {settings.data_dir} is not initialised yet: run `bankpm init`.",
-            )
+    # checked before connecting: connecting to SQLite would create an empty file
+    if settings.database_url is None and not settings.sqlite_file.exists():
+        raise NotReadyError(
+            f"数据目录 {settings.data_dir} 还没有初始化，请先运行 `bankpm init`。",
+            f"The data directory {settings.data_dir} is not initialised yet: run `bankpm init`.",
+        )
     engine = make_engine(settings.resolved_database_url)
     tables = list(catalog.tables)
     if not has_tables(engine, *tables):
@@ -41,16 +40,12 @@ def open_metrics(settings: Settings, catalog: Catalog | None = None) -> MetricEn
     return MetricEngine(engine, catalog, use_rollups=use_rollups)
 
 
-def _optional(module: str, factory: str, *args: Any) -> Any:
-    """Build an optional capability if its module is installed and its data is ready."""
+def _capability(name: str, build: Callable[[Settings, Assistant], Any], *args: Any) -> Any:
+    """Build one capability; one whose data is not ready must not stop the assistant."""
     try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    try:
-        return getattr(mod, factory)(*args)
+        return build(*args)
     except Exception as exc:
-        log.warning("capability %s unavailable: %s", module, exc)
+        log.warning("capability %s unavailable: %s", name, exc)
         return None
 
 
@@ -68,12 +63,15 @@ def build_assistant(settings: Settings, clock: Clock | None = None) -> Assistant
         clock=clock,
         default_language=settings.language,
     )
+    # imported here, not at module level: importing the core loads no models or charts
+    from bankpm_core.capabilities import complaints, knowledge, pricing
+
     for intent, module in (
-        ("knowledge", "bankpm_core.capabilities.knowledge"),
-        ("pricing", "bankpm_core.capabilities.pricing"),
-        ("complaints", "bankpm_core.capabilities.complaints"),
+        ("knowledge", knowledge),
+        ("pricing", pricing),
+        ("complaints", complaints),
     ):
-        capability = _optional(module, "build", settings, assistant)
+        capability = _capability(intent, module.build, settings, assistant)
         if capability is not None:
             assistant.capabilities[intent] = capability
     return assistant

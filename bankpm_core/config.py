@@ -149,10 +149,15 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def sqlite_file(self) -> Path:
+        """The embedded database file, used when no ``database_url`` is set."""
+        return self.data_dir / "bankpm.sqlite3"
+
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'bankpm.sqlite3').resolve()}"
+        return f"sqlite:///{self.sqlite_file.resolve()}"
 
     @property
     def resolved_index_dir(self) -> Path:

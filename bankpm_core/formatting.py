@@ -98,3 +98,16 @@ def chart_scale(unit: str) -> tuple[float, str]:
     if unit in ("percent", "rate"):
         return 100.0, "%"
     return 1.0, ""
+
+
+def format_cell(value: object, unit: str | None, lang: str) -> str:
+    """One table cell for people; a Table's ``units`` say how (``change:<unit>`` = a change).
+
+    Shared by every renderer so the console and the bot read numbers the same way."""
+    if value is None:
+        return "—"
+    if unit and unit.startswith("change:") and isinstance(value, int | float):
+        return format_change(float(value), None, unit.split(":", 1)[1], lang)
+    if unit and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_value(float(value), unit, lang)
+    return str(value)

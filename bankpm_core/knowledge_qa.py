@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 Lang = Literal["zh", "en"]
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|[^\n]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _OWNER_BY_KIND = {
     "regulation": ("合规部", "the Compliance department"),
     "product": ("产品负责人", "the product owner"),
@@ -149,17 +150,7 @@ class KnowledgeBase:
         lines: list[str] = []
         for n, p in enumerate(g.passages, start=1):
             quote = best_sentences(p.text, q_terms, analyzer.terms, limit=2 if n == 1 else 1)
-            citations.append(
-                Citation(
-                    n=n,
-                    source=p.source,
-                    title=p.title,
-                    section=p.section or None,
-                    quote=quote,
-                    kind=p.kind or None,
-                    score=round(p.score, 4),
-                )
-            )
+            citations.append(_citation(n, p, quote))
             label = _label(p, lang)
             lines.append(
                 f"{label}：“{quote}” [{n}]" if lang == "zh" else f'{label}: "{quote}" [{n}]'
@@ -229,9 +220,8 @@ def best_sentences(
     text: str, q_terms: set[str], tokenize: Callable[[str], list[str]], limit: int = 2
 ) -> str:
     """The sentences of ``text`` that share most terms with the question, in text order."""
-    sentences = [
-        s.strip() for s in _SENTENCE.findall(text) if s.strip() and not s.strip().startswith("#")
-    ]
+    stripped = (s.strip() for s in _SENTENCE.findall(text))
+    sentences = [s for s in stripped if s and not s.startswith("#")]
     if not sentences:
         return text.strip()[:300]
     scored = []
@@ -247,7 +237,19 @@ def best_sentences(
 
 
 def _is_zh(s: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", s))
+    return bool(_HAN.search(s))
+
+
+def _citation(n: int, p: Passage, quote: str) -> Citation:
+    return Citation(
+        n=n,
+        source=p.source,
+        title=p.title,
+        section=p.section or None,
+        quote=quote,
+        kind=p.kind or None,
+        score=round(p.score, 4),
+    )
 
 
 def _label(p: Passage, lang: Lang) -> str:
@@ -288,17 +290,7 @@ def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
         for n, p in enumerate(related, start=1):
             quote = p.text.strip().replace("\n", " ")
             quote = quote[:160] + ("…" if len(quote) > 160 else "")
-            citations.append(
-                Citation(
-                    n=n,
-                    source=p.source,
-                    title=p.title,
-                    section=p.section or None,
-                    quote=quote,
-                    kind=p.kind or None,
-                    score=round(p.score, 4),
-                )
-            )
+            citations.append(_citation(n, p, quote))
             lines.append(f"[{n}] {_label(p, lang)}")
         blocks.append(TextBlock(kind="note", text=rel + "\n" + "\n".join(lines)))
     blocks.append(TextBlock(kind="paragraph", text=ask))

@@ -5,27 +5,25 @@ Kept out of the CLI so tests and the bot's first start share the same path.
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from typing import Any
 
+from bankpm_core.bootstrap import open_metrics
 from bankpm_core.clock import Clock, today
 from bankpm_core.config import Settings
 from bankpm_core.db import has_tables, make_engine
+from bankpm_core.errors import NotReadyError
 from bankpm_core.metrics.catalog import load_catalog
 from bankpm_core.metrics.rollups import build_rollups
 
 
 def is_initialised(settings: Settings) -> bool:
-    if settings.database_url is None and not (settings.data_dir / "bankpm.sqlite3").exists():
-        return False
-    catalog = load_catalog(settings.resolved_catalog_path)
-    engine = make_engine(settings.resolved_database_url)
     try:
-        return has_tables(engine, *catalog.tables)
-    finally:
-        engine.dispose()
+        open_metrics(settings).engine.dispose()
+    except NotReadyError:
+        return False
+    return True
 
 
 def initialise(
@@ -76,9 +74,7 @@ def initialise(
 
 
 def _index_knowledge(settings: Settings, echo: Callable[[str], None]) -> Any:
-    try:
-        module = importlib.import_module("bankpm_core.capabilities.knowledge")
-    except ImportError:
-        return "knowledge capability not installed"
+    from bankpm_core.capabilities.knowledge import index_bundled
+
     echo("Indexing the bundled knowledge …")
-    return module.index_bundled(settings)
+    return index_bundled(settings)

@@ -77,6 +77,14 @@ def _answer(
     )
 
 
+def _cannot_add(lang: str, filename: str, reason: str, saved: Path | None = None) -> Answer:
+    """The ``bad_file`` refusal: this file could not be added, and why."""
+    text = (
+        f"无法添加“{filename}”：{reason}" if lang == "zh" else f"Cannot add “{filename}”: {reason}"
+    )
+    return _answer(lang, text, code="bad_file", sources=[str(saved)] if saved else None)
+
+
 def _human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
@@ -200,13 +208,7 @@ class Uploads:
         problem = _sniff(request.suffix, data)
         if problem:
             reason = _REASONS[problem][0 if zh else 1]
-            return _answer(
-                lang,
-                f"无法添加“{request.filename}”：{reason}。"
-                if zh
-                else f"Cannot add “{request.filename}”: {reason}.",
-                code="bad_file",
-            )
+            return _cannot_add(lang, request.filename, reason + ("。" if zh else "."))
         path = self._save(request.filename, data, user)
         try:
             report = self.knowledge.ingest([path])  # type: ignore[union-attr]
@@ -215,14 +217,7 @@ class Uploads:
             if not reason:
                 log.exception("ingesting upload %s failed", path.name)
                 reason = "内部错误，已记录日志" if zh else "an internal error (logged)"
-            return _answer(
-                lang,
-                f"无法添加“{request.filename}”：{reason}"
-                if zh
-                else f"Cannot add “{request.filename}”: {reason}",
-                code="bad_file",
-                sources=[str(path)],
-            )
+            return _cannot_add(lang, request.filename, reason, path)
         return self._confirm(lang, request.filename, path, report)
 
     def _save(self, filename: str, data: bytes, user: UserContext) -> Path:
@@ -242,12 +237,7 @@ class Uploads:
         stored = int(summary.get("added", 0)) + int(summary.get("updated", 0))
         if problems and not stored:
             reason = "; ".join(str(getattr(p, "reason", p)) for p in problems[:3])
-            return _answer(
-                lang,
-                f"无法添加“{filename}”：{reason}" if zh else f"Cannot add “{filename}”: {reason}",
-                code="bad_file",
-                sources=[str(path)],
-            )
+            return _cannot_add(lang, filename, reason, path)
         if summary and not stored and summary.get("skipped"):
             text = (
                 f"“{filename}”已在知识库中，内容没有变化。"

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bankpm_core import formatting
 from bankpm_core.answer import Answer, Citation, Suggestion, Table
-from bankpm_core.formatting import format_change, format_value
+from bankpm_core.audit import FEEDBACK
 from bankpm_core.masking import mask_pii
 
 __all__ = [
@@ -231,14 +232,8 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def format_cell(value: object, unit: str | None, lang: str) -> str:
-    """One table cell for people: the console and the bot read numbers the same way."""
-    if value is None:
-        return "—"
-    if unit and unit.startswith("change:") and isinstance(value, int | float):
-        return format_change(float(value), None, unit.split(":", 1)[1], lang)
-    if unit and isinstance(value, int | float) and not isinstance(value, bool):
-        return format_value(float(value), unit, lang)
-    return mask_pii(str(value))
+    """A table cell as the core formats it, with personal numbers masked."""
+    return mask_pii(formatting.format_cell(value, unit, lang))
 
 
 def table_html(table: Table, lang: str, width: int = PHONE_WIDTH) -> str:
@@ -347,9 +342,6 @@ def parse_callback(data: str | None) -> tuple[str, list[str]]:
     return kind, rest
 
 
-FEEDBACK_LABELS = {"up": "👍", "down": "👎"}
-
-
 def keyboard(
     buttons: Sequence[Button], register: Callable[[str], str], feedback_ref: int | None = None
 ) -> InlineKeyboardMarkup | None:
@@ -373,7 +365,7 @@ def keyboard(
         rows.append(
             [
                 InlineKeyboardButton(label, callback_data=callback_data("f", feedback_ref, key))
-                for key, label in FEEDBACK_LABELS.items()
+                for key, label in FEEDBACK.items()
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None

@@ -128,7 +128,7 @@ def audit_export(
     except ValueError as exc:
         typer.echo(f"--since must be YYYY-MM-DD, got {since!r}", err=True)
         raise typer.Exit(2) from exc
-    if settings.database_url is None and not (settings.data_dir / "bankpm.sqlite3").exists():
+    if settings.database_url is None and not settings.sqlite_file.exists():
         typer.echo(f"No database in {settings.data_dir}: nothing has been audited yet.", err=True)
         raise typer.Exit(1)
     audit = AuditLog.from_url(settings.resolved_database_url)

@@ -245,18 +245,11 @@ def catalog_list(lang: Annotated[str, typer.Option(help="zh or en")] = "zh") -> 
 
 
 def _register_plugins() -> None:
-    """Commands owned by other packages register themselves here, if installed."""
-    try:
-        from console import knowledge_cli
-    except ImportError:
-        pass
-    else:
-        app.add_typer(knowledge_cli.ingest_app, name="ingest")
-        knowledge_cli.register(app)
-    try:
-        from console import bot_cli
-    except ImportError:
-        return
+    """Commands that live beside their adapters (knowledge, bot) register themselves."""
+    from console import bot_cli, knowledge_cli
+
+    app.add_typer(knowledge_cli.ingest_app, name="ingest")
+    knowledge_cli.register(app)
     bot_cli.register(app)
 
 

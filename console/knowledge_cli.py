@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -29,7 +29,7 @@ def _open_kb() -> KnowledgeBase:
     return KnowledgeBase.open(load_settings())
 
 
-def _fail(exc: BankpmError) -> None:
+def _fail(exc: BankpmError) -> NoReturn:
     typer.echo(f"error: {exc.message_en}", err=True)
     raise typer.Exit(code=1)
 
@@ -49,7 +49,6 @@ def ingest_docs(
         report = kb.ingest(paths, kind=kind, progress=True)
     except BankpmError as exc:
         _fail(exc)
-        return
     for problem in report.problems:
         typer.echo(f"skipped {problem.source}: {problem.reason}", err=True)
     s = report.summary()
@@ -86,7 +85,6 @@ def search(
         passages = kb.search(query, k=k, kind=kind)
     except BankpmError as exc:
         _fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps(_result(query, passages), ensure_ascii=False, indent=2))
         return

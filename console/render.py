@@ -9,19 +9,9 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from bankpm_core.answer import Answer, Table
-from bankpm_core.formatting import format_change, format_value
+from bankpm_core.formatting import format_cell
 
 STYLES = {"headline": "bold", "paragraph": "", "note": "dim", "warning": "bold yellow"}
-
-
-def format_cell(value: object, unit: str | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    if unit and unit.startswith("change:"):
-        return format_change(float(value), None, unit.split(":", 1)[1], lang)  # type: ignore[arg-type]
-    if unit and isinstance(value, int | float):
-        return format_value(float(value), unit, lang)
-    return str(value)
 
 
 def rich_table(table: Table, lang: str) -> RichTable:

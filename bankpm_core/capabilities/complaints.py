@@ -27,14 +27,11 @@ from bankpm_core.complaints.analysis import (
 )
 from bankpm_core.complaints.taxonomy import Taxonomy, load_taxonomy
 from bankpm_core.errors import BadInputError, NoDataError, UnknownMemberError
+from bankpm_core.i18n import t as _t
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.periods import Period, add_months, month_start
 from bankpm_core.routing.types import Route
 from bankpm_core.users import UserContext
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def parse_period(raw: Any) -> Period | None:
@@ -133,7 +130,7 @@ class ComplaintsCapability:
     def _scope(self, lang: str, products: tuple[str, ...]) -> str:
         if not products:
             return _t(lang, "全行", "All products")
-        sep = "、" if lang == "zh" else ", "
+        sep = _t(lang, "、", ", ")
         return sep.join(self.catalog.member("product", p).name(lang) for p in products)
 
     def _name(self, code: str | None, lang: str) -> str:
@@ -264,9 +261,9 @@ class ComplaintsCapability:
         return "Against the previous period, " + "; ".join(parts) + "."
 
     def _emerging_text(self, lang: str, e: Any) -> str:
-        terms = ("、" if lang == "zh" else ", ").join(e.cluster.terms[:5])
+        terms = _t(lang, "、", ", ").join(e.cluster.terms[:5])
         quote = f"“{e.quotes[0]}”" if e.quotes else ""
-        trend = _t(lang, "且在快速增长", "and growing fast") if e.growing else _t(lang, "", "")
+        trend = _t(lang, "且在快速增长", "and growing fast") if e.growing else ""
         return _t(
             lang,
             f"新出现的问题（现有分类未覆盖）{trend}：关键词「{terms}」，近6个月 {e.cluster.size} 件，其中近2个月 {e.recent} 件、之前4个月 {e.earlier} 件，首次出现于 {e.first_seen}。例：{quote}",
@@ -335,7 +332,7 @@ class ComplaintsCapability:
     def _emerging_table(self, lang: str, r: ComplaintReport) -> Table:
         rows = [
             [
-                ("、" if lang == "zh" else ", ").join(e.cluster.terms[:5]),
+                _t(lang, "、", ", ").join(e.cluster.terms[:5]),
                 e.cluster.size,
                 e.recent,
                 e.earlier,

@@ -28,6 +28,7 @@ from bankpm_core.answer import (
 from bankpm_core.charts import bar_chart, line_chart
 from bankpm_core.errors import UnknownMemberError
 from bankpm_core.formatting import format_amount, format_value
+from bankpm_core.i18n import t as _t
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.engine import MetricEngine
 from bankpm_core.pricing.config import (
@@ -66,10 +67,6 @@ LEVEL_NAMES = {
     ("channel",): ("产品×渠道", "product × channel"),
     (): ("产品整体", "whole product"),
 }
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _pct(value: Any, lang: str) -> str:
@@ -171,7 +168,7 @@ class PricingCapability:
                 suggestions.append(Suggestion(label=name, question=""))
         message = exc.message(lang)
         lead = _t(lang, "可以选择：", "Known options: ")
-        listing = ("、" if lang == "zh" else ", ").join(s.label for s in suggestions)
+        listing = _t(lang, "、", ", ").join(s.label for s in suggestions)
         return Answer(
             question=question,
             language=lang,  # type: ignore[arg-type]
@@ -264,9 +261,9 @@ class PricingCapability:
             self._sensitivity_table(lang, r),
             self._checks_table(lang, r),
         ]
-        labels = [COMPONENT_NAMES[k][0 if lang == "zh" else 1] for k, _ in r.build.items()]
+        labels = [_t(lang, *COMPONENT_NAMES[k]) for k, _ in r.build.items()]
         values = [float(v.value) for _, v in r.build.items()]
-        labels.append(COMPONENT_NAMES["total"][0 if lang == "zh" else 1])
+        labels.append(_t(lang, *COMPONENT_NAMES["total"]))
         values.append(float(r.model_rate.value))
         if current is not None:
             labels.append(_t(lang, "当前利率", "Current rate"))
@@ -372,8 +369,9 @@ class PricingCapability:
         out = []
         pd_est, lgd, min_n = r.risk.pd, r.risk.lgd, r.risk.pd.min_sample
         if pd_est.fallback:
-            asked = LEVEL_NAMES[pd_est.asked][0 if lang == "zh" else 1]
-            used = LEVEL_NAMES[pd_est.level][0 if lang == "zh" else 1]
+            asked = _t(lang, *LEVEL_NAMES[pd_est.asked])
+            used = _t(lang, *LEVEL_NAMES[pd_est.level])
+            own = _pct(pd_est.cell.rate, lang) if pd_est.cell.trials else "—"
             out.append(
                 TextBlock(
                     kind="warning",
@@ -381,11 +379,11 @@ class PricingCapability:
                         lang,
                         f"样本不足：{asked}只有 {pd_est.cell.trials} 笔满12个月表现期的贷款（政策要求至少 {min_n} 笔），"
                         f"违约率改用{used}的估计（{pd_est.used.trials} 笔）。该客群自身的观测违约率为 "
-                        f"{_pct(pd_est.cell.rate, lang) if pd_est.cell.trials else '—'}，仅供参考。",
+                        f"{own}，仅供参考。",
                         f"Small sample: the {asked} cell has only {pd_est.cell.trials} loans with a full "
                         f"12-month window (policy minimum {min_n}); PD falls back to the {used} "
                         f"estimate ({pd_est.used.trials} loans). The cell's own observed rate is "
-                        f"{_pct(pd_est.cell.rate, lang) if pd_est.cell.trials else '—'}, for reference only.",
+                        f"{own}, for reference only.",
                     ),
                 )
             )
@@ -496,12 +494,12 @@ class PricingCapability:
     def _build_table(self, lang: str, r: PricingResult) -> Table:
         money = dict(r.per_10k())
         rows = [
-            [COMPONENT_NAMES[k][0 if lang == "zh" else 1], float(v.value), float(money[k].amount)]
+            [_t(lang, *COMPONENT_NAMES[k]), float(v.value), float(money[k].amount)]
             for k, v in r.build.items()
         ]
         rows.append(
             [
-                COMPONENT_NAMES["total"][0 if lang == "zh" else 1],
+                _t(lang, *COMPONENT_NAMES["total"]),
                 float(r.model_rate.value),
                 float(money["total"].amount),
             ]
@@ -525,11 +523,11 @@ class PricingCapability:
         pd_est, lgd = r.risk.pd, r.risk.lgd
         lo, hi = pd_est.interval
         exact = pd_est.used.exact
-        level = LEVEL_NAMES[pd_est.level][0 if lang == "zh" else 1]
+        level = _t(lang, *LEVEL_NAMES[pd_est.level])
         lgd_level = (
             _t(lang, "参数兜底值", "configured fallback")
             if lgd.level is None
-            else LEVEL_NAMES[lgd.level][0 if lang == "zh" else 1]
+            else _t(lang, *LEVEL_NAMES[lgd.level])
         )
         rows = [
             [
@@ -635,7 +633,7 @@ class PricingCapability:
     def _sensitivity_table(self, lang: str, r: PricingResult) -> Table:
         rows = [
             [
-                SCENARIO_NAMES[s.key][0 if lang == "zh" else 1],
+                _t(lang, *SCENARIO_NAMES[s.key]),
                 float(s.rate.value),
                 float(s.change_bp) / 10_000,
                 None if s.raroc_at_current is None else float(s.raroc_at_current.value),
@@ -868,7 +866,7 @@ class PricingCapability:
         )
         series: dict[str, list[float | None]] = {_t(lang, "客户利率", "Customer rate"): facts.rate}
         if facts.benchmark:
-            series[facts.benchmark.name_zh if lang == "zh" else facts.benchmark.name_en] = [
+            series[_t(lang, facts.benchmark.name_zh, facts.benchmark.name_en)] = [
                 float(facts.benchmark.rate.value)
             ] * len(months)
         chart = Chart(
@@ -922,12 +920,15 @@ class PricingCapability:
         rates = [r for r in f.rate if r is not None]
         balances = [b for b in f.balance if b is not None]
         if rates:
+            latest, first = (
+                format_value(rates[-1], "rate", lang),
+                format_value(rates[0], "rate", lang),
+            )
             parts.append(
                 _t(
                     lang,
-                    f"最新客户利率 {format_value(rates[-1], 'rate', lang)}，12个月前 {format_value(rates[0], 'rate', lang)}。",
-                    f"The latest customer rate is {format_value(rates[-1], 'rate', lang)}, against "
-                    f"{format_value(rates[0], 'rate', lang)} twelve months ago.",
+                    f"最新客户利率 {latest}，12个月前 {first}。",
+                    f"The latest customer rate is {latest}, against {first} twelve months ago.",
                 )
             )
         if balances:
@@ -950,12 +951,13 @@ class PricingCapability:
             )
         if f.benchmark and rates:
             gap = (rates[-1] - float(f.benchmark.rate.value)) * 10_000
-            bname = f.benchmark.name_zh if lang == "zh" else f.benchmark.name_en
+            bname = _t(lang, f.benchmark.name_zh, f.benchmark.name_en)
+            brate = format_value(float(f.benchmark.rate.value), "rate", lang)
             parts.append(
                 _t(
                     lang,
-                    f"较{bname}（{format_value(float(f.benchmark.rate.value), 'rate', lang)}）{gap:+.0f}bp。",
-                    f"{gap:+.0f} bp against the {bname} ({format_value(float(f.benchmark.rate.value), 'rate', lang)}).",
+                    f"较{bname}（{brate}）{gap:+.0f}bp。",
+                    f"{gap:+.0f} bp against the {bname} ({brate}).",
                 )
             )
         else:

@@ -217,7 +217,7 @@ def analyse(
     )
 
     months = [add_months(trend_start, i) for i in range(TREND_MONTHS)]
-    month_of = frame["received_on"].map(lambda d: d.replace(day=1))
+    month_of = frame["received_on"].map(month_start)
     trend = (
         frame.assign(month=month_of, theme=frame["theme"].fillna(""))
         .loc[lambda f: f["month"] >= trend_start]

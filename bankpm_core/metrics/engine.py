@@ -44,6 +44,7 @@ class PlannedStatement:
     window: tuple[date, date]
     time_mode: TimeMode
     statement: Select[Any]
+    bucket: date | None  # grain "all": the one bucket this window is; else None (by date)
 
 
 @dataclass
@@ -238,7 +239,7 @@ class MetricEngine:
             used = set(filters) | set(query.breakdown)
             source = source_for(self.catalog, spec, measures, used, self.use_rollups)
             mode = self._time_mode(spec, period)
-            for start, end in windows:
+            for start, end, bucket in windows:
                 if spec.grain == "month":
                     start = month_start(start)
                 stmt = compile_group(
@@ -251,19 +252,23 @@ class MetricEngine:
                     time_mode=mode,
                 )
                 statements.append(
-                    PlannedStatement(table_name, source, measures, (start, end), mode, stmt)
+                    PlannedStatement(table_name, source, measures, (start, end), mode, stmt, bucket)
                 )
         return Plan(query, metric, period, compare, filters, statements, as_of, notes)
 
     @staticmethod
-    def _windows(period: Period, compare: Period | None) -> list[tuple[date, date]]:
+    def _windows(period: Period, compare: Period | None) -> list[tuple[date, date, date | None]]:
+        """(start, end, bucket): with grain "all" each window is one bucket, keyed by its
+        start; otherwise one window spans both periods and rows are bucketed by date."""
         if period.grain == "all":
-            windows = [(period.start, period.end)]
+            windows: list[tuple[date, date, date | None]] = [
+                (period.start, period.end, period.start)
+            ]
             if compare:
-                windows.append((compare.start, compare.end))
+                windows.append((compare.start, compare.end, compare.start))
             return windows
         start = min(period.start, compare.start) if compare else period.start
-        return [(start, period.end)]
+        return [(start, period.end, None)]
 
     @staticmethod
     def _time_mode(spec: TableSpec, period: Period) -> TimeMode:
@@ -312,14 +317,6 @@ class MetricEngine:
             elapsed_ms=elapsed,
         )
 
-    def _bucket_of(self, plan: Plan, day: date, window: tuple[date, date]) -> date:
-        if plan.period.grain == "all":
-            # each window is one bucket, keyed by the start of the (unclamped) window
-            if plan.compare_period and window[1] <= plan.period.start:
-                return plan.compare_period.start
-            return plan.period.start
-        return grain_start(day, plan.period.grain)
-
     def _bucketise(self, plan: Plan, planned: PlannedStatement, raw: pd.DataFrame) -> pd.DataFrame:
         """Rows per bucket x breakdown with one column per measure component."""
         keys = list(plan.query.breakdown)
@@ -329,7 +326,8 @@ class MetricEngine:
         if "t" not in raw.columns:
             raw["t"] = planned.window[0]
         raw["t"] = [date.fromisoformat(v[:10]) if isinstance(v, str) else v for v in raw["t"]]
-        raw["bucket"] = [self._bucket_of(plan, d, planned.window) for d in raw["t"]]
+        grain = plan.period.grain
+        raw["bucket"] = [planned.bucket or grain_start(d, grain) for d in raw["t"]]
         pieces = []
         for name, measure in planned.measures.items():
             cols = [c for c in raw.columns if c.startswith(f"{name}__")]
@@ -346,33 +344,16 @@ class MetricEngine:
             }
             grouped = part.groupby(["bucket", *keys], dropna=False).agg(how)
             pieces.append(grouped)
-        out = pd.concat(pieces, axis=1)
-        snap = raw.groupby("bucket")["t"].max().rename("data_through")
-        out = out.join(snap, on="bucket")
-        return out.reset_index()
+        return pd.concat(pieces, axis=1).reset_index()
 
     def _combine(self, plan: Plan, frames: list[pd.DataFrame]) -> pd.DataFrame:
         keys = ["bucket", *plan.query.breakdown]
         merged: pd.DataFrame | None = None
+        # each table's frame has one row per bucket x member and its own measure columns
         for frame in frames:
             if frame.empty:
                 continue
-            frame = (
-                frame.groupby(keys, dropna=False)
-                .agg(
-                    {
-                        c: ("max" if c == "data_through" else "sum")
-                        for c in frame.columns
-                        if c not in keys
-                    }
-                )
-                .reset_index()
-            )
-            if merged is None:
-                merged = frame
-            else:
-                merged = merged.merge(frame, on=keys, how="outer", suffixes=("", "_dup"))
-                merged = merged.drop(columns=[c for c in merged.columns if c.endswith("_dup")])
+            merged = frame if merged is None else merged.merge(frame, on=keys, how="outer")
         if merged is None:
             return pd.DataFrame(columns=[*keys, "value"])
         # a bucket x member present in one table but with no rows in another has a zero
@@ -396,8 +377,6 @@ class MetricEngine:
             merged[name] = env[name]
         merged["value"] = evaluate(plan.metric.expr, env)
         keep = [*keys, "value", *plan.metric.measures.keys()]
-        if "data_through" in merged.columns:
-            keep.append("data_through")
         return merged[list(dict.fromkeys(keep))]
 
     def _finish(self, plan: Plan, values: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ offers follow-ups as runnable questions.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pandas as pd
@@ -55,10 +56,8 @@ def _subject(catalog: Catalog, result: MetricResult, lang: str) -> str:
 
 
 def _bucket_label(start: Any, end: Any, grain: str, lang: str) -> str:
-    import datetime as dt
-
     s = pd.Timestamp(start).date()
-    e = pd.Timestamp(end).date() + dt.timedelta(days=1)
+    e = pd.Timestamp(end).date() + timedelta(days=1)
     return period_label(s, e, grain, lang)
 
 

@@ -556,7 +556,6 @@ _UNION_GAP = re.compile(
 )
 _SINCE_AFTER = re.compile(r"\s*(?:以来|至今|到现在|到今天|到目前为?止?|迄今)")
 _SINCE_BEFORE = re.compile(r"(?:\bsince|自|从)\s*$")
-_GRAIN_RANK = {"day": 0, "month": 1, "quarter": 2, "year": 3, "all": 4}
 
 
 def _find_comparison(text: str) -> tuple[Comparison | None, list[tuple[int, int]]]:

@@ -481,6 +481,26 @@ class World:
                 return True
         return bool(message.reply_to and message.reply_to.from_user.id == bot.id)
 
+    def _post(
+        self,
+        user: User,
+        conv: Conversation,
+        private_bot: BotAccount | None,
+        reply_to: int | Message | None,
+        **content: Any,
+    ) -> Message:
+        """The user's next message in ``conv`` (text, document or photo), delivered."""
+        message = Message(
+            message_id=conv.new_id(),
+            date=self.now(),
+            chat=conv.chat,
+            from_user=user,
+            reply_to=self._reply_target(conv, reply_to),
+            **content,
+        )
+        self._deliver(conv, message, private_bot)
+        return message
+
     def _reply_target(self, conv: Conversation, reply_to: int | Message | None) -> Message | None:
         if reply_to is None:
             return None
@@ -507,17 +527,9 @@ class World:
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
         user, conv, private_bot = self._user_message(user_id, chat_id, bot)
-        message = Message(
-            message_id=conv.new_id(),
-            date=self.now(),
-            chat=conv.chat,
-            from_user=user,
-            text=text,
-            entities=detect_entities(text),
-            reply_to=self._reply_target(conv, reply_to),
+        return self._post(
+            user, conv, private_bot, reply_to, text=text, entities=detect_entities(text)
         )
-        self._deliver(conv, message, private_bot)
-        return message
 
     def post_document(
         self,
@@ -535,18 +547,15 @@ class World:
         user, conv, private_bot = self._user_message(user_id, chat_id, bot)
         mime = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         stored = self.store_file(data, kind="document", file_name=file_name, mime_type=mime)
-        message = Message(
-            message_id=conv.new_id(),
-            date=self.now(),
-            chat=conv.chat,
-            from_user=user,
+        return self._post(
+            user,
+            conv,
+            private_bot,
+            reply_to,
             document=stored,
             caption=caption or None,
             caption_entities=detect_entities(caption) if caption else [],
-            reply_to=self._reply_target(conv, reply_to),
         )
-        self._deliver(conv, message, private_bot)
-        return message
 
     def post_photo(
         self,
@@ -563,17 +572,15 @@ class World:
         except ApiError as exc:
             raise ValueError(f"not a picture: {exc.description}") from exc
         user, conv, private_bot = self._user_message(user_id, chat_id, bot)
-        message = Message(
-            message_id=conv.new_id(),
-            date=self.now(),
-            chat=conv.chat,
-            from_user=user,
+        return self._post(
+            user,
+            conv,
+            private_bot,
+            None,
             photo=sizes,
             caption=caption or None,
             caption_entities=detect_entities(caption) if caption else [],
         )
-        self._deliver(conv, message, private_bot)
-        return message
 
     def edit_user_message(
         self,

@@ -86,7 +86,7 @@ def build_tables(
     book = credit.simulate(stream(seed, "credit"), timeline, loans, cards)
     deposits = aggregates.savings(stream(seed, "savings"), timeline, scale)
     base = aggregates.customer_base(book, deposits, timeline)
-    names = {m.code: (m.aliases_zh, m.aliases_en) for m in members if m.dimension == "product"}
+    names = {m.code: (m.zh, m.en) for m in members if m.dimension == "product"}
     complaints = feedback.complaints(
         stream(seed, "complaints"), timeline, scale, book, deposits, base, pool, names
     )

@@ -12,12 +12,12 @@ generating, and turned back into codes only when the tables are loaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import yaml
+
+from bankpm_core.metrics.catalog import Member, load_catalog
 
 CATALOG_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "catalog.yaml"
 
@@ -51,52 +51,26 @@ R = {code: i for i, code in enumerate(REGIONS)}
 # --- catalog ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Member:
-    """A dimension member with its names; the first of each language goes to dim_members."""
-
-    dimension: str
-    code: str
-    aliases_zh: tuple[str, ...]
-    aliases_en: tuple[str, ...]
-    kind: str | None
-
-    @property
-    def name_zh(self) -> str:
-        return self.aliases_zh[0]
-
-    @property
-    def name_en(self) -> str:
-        return self.aliases_en[0]
-
-
 def load_dimensions(catalog_path: Path | None = None) -> tuple[Member, ...]:
-    """Read the dimension members from the metric catalog, checked against our codes."""
+    """Read the dimension members from the metric catalog, checked against our codes.
+
+    Members come in code order; only products keep a ``kind``.
+    """
     path = catalog_path or CATALOG_PATH
-    with path.open(encoding="utf-8") as fh:
-        catalog: dict[str, Any] = yaml.load(
-            fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
+    catalog = load_catalog(path)
     members: list[Member] = []
     problems: list[str] = []
     for dimension, codes in DIMENSIONS.items():
-        declared = catalog.get("dimensions", {}).get(dimension, {}).get("members", {}) or {}
+        found = catalog.dimensions.get(dimension)
+        declared = found.members if found else {}
         missing = [code for code in codes if code not in declared]
         extra = [code for code in declared if code not in codes]
         if missing or extra:
             problems.append(f"{dimension}: missing {missing}, unknown to the generator {extra}")
             continue
         for code in codes:
-            spec = declared[code]
-            members.append(
-                Member(
-                    dimension=dimension,
-                    code=code,
-                    aliases_zh=tuple(spec["zh"]),
-                    aliases_en=tuple(spec["en"]),
-                    kind=spec.get("kind") if dimension == "product" else None,
-                )
-            )
+            member = declared[code]
+            members.append(member if dimension == "product" else replace(member, kind=None))
     if problems:
         raise ValueError(f"catalog {path} does not match the sample bank: " + "; ".join(problems))
     return tuple(members)

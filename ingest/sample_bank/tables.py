@@ -42,8 +42,8 @@ def dim_members(members: tuple[ref.Member, ...]) -> Columns:
     return {
         "dimension": np.array([m.dimension for m in members], dtype=object),
         "code": np.array([m.code for m in members], dtype=object),
-        "name_zh": np.array([m.name_zh for m in members], dtype=object),
-        "name_en": np.array([m.name_en for m in members], dtype=object),
+        "name_zh": np.array([m.name("zh") for m in members], dtype=object),
+        "name_en": np.array([m.name("en") for m in members], dtype=object),
         "kind": np.array([m.kind for m in members], dtype=object),
     }
 

@@ -21,12 +21,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
-from conftest import BOT_USERNAME, TIMEOUT, TOKEN, LongAnswers
 from pydantic import SecretStr
 
 from bankpm_core.config import Settings
 from bot.app import ALLOWED_UPDATES, build_application, build_services, run_webhook
 from bot.sandbox import SandboxServer
+from tests.bot.conftest import BOT_USERNAME, TIMEOUT, TOKEN, LongAnswers
 
 SECRET = "bankpm-webhook_S3cret"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

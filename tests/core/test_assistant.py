@@ -109,3 +109,10 @@ def test_warm_up_is_safe_and_idempotent(assistant) -> None:
     assistant.warm_up()
     assistant.warm_up()
     assert assistant.ask("FLASH overdue rate 2026-10").intent == "metric_query"
+
+
+def test_personal_numbers_are_masked_in_every_answer(assistant) -> None:
+    answer = assistant.ask("我的手机13812345678，身份证110105194912310025，闪借逾期率？")
+    shown = answer.question + answer.text
+    assert "13812345678" not in shown and "110105194912310025" not in shown
+    assert "138****5678" in answer.question

@@ -59,5 +59,9 @@ def test_out_of_scope_question_is_refused_not_answered(assistant) -> None:
     assert "knowledge base" in answer.text.lower()
 
 
-def test_bundled_knowledge_is_the_default(tmp_path) -> None:
-    assert Settings(data_dir=tmp_path).knowledge_dir == BUNDLED_KNOWLEDGE
+def test_bundled_knowledge_is_the_default_and_complete(tmp_path) -> None:
+    folder = Settings(data_dir=tmp_path).knowledge_dir
+    assert folder == BUNDLED_KNOWLEDGE
+    assert Settings(data_dir=tmp_path).resolved_catalog_path.is_file()
+    for kind in ("products", "regulations", "methodology"):
+        assert list((folder / kind).glob("*.md")), f"no bundled {kind} documents"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from bankpm_core.errors import UnknownMemberError
 from bankpm_core.metrics.engine import MetricEngine
 from bankpm_core.metrics.periods import Period
 from bankpm_core.metrics.query import MetricQuery
@@ -73,8 +74,9 @@ def test_compiled_sql_matches_snapshot(catalog, shape: str, dialect: str) -> Non
             catalog, DIALECTS[dialect], SHAPES[shape], rollups
         )
     path = SNAPSHOTS / f"{shape}.{dialect}.sql"
-    if os.environ.get("BANKPM_UPDATE_SNAPSHOTS") == "1" or not path.exists():
+    if os.environ.get("BANKPM_UPDATE_SNAPSHOTS") == "1":
         path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"missing snapshot {path.name}: run with BANKPM_UPDATE_SNAPSHOTS=1"
     assert rendered == path.read_text(encoding="utf-8")
 
 
@@ -82,7 +84,7 @@ def test_values_are_bound_never_inlined(catalog) -> None:
     query = MetricQuery.build("overdue_rate", OCT, {"product": ["FLASH'; DROP TABLE loans; --"]})
     engine = create_engine("sqlite://")
     metrics = MetricEngine(engine, catalog)
-    with pytest.raises(Exception, match="FLASH'; DROP"):
+    with pytest.raises(UnknownMemberError, match="FLASH'; DROP"):
         metrics.explain(query, as_of=AS_OF)  # unknown member is rejected before SQL exists
     sql = "".join(_render(catalog, "sqlite://", SHAPES["overdue_rate_mom"], False))
     assert "FLASH" not in sql and "30" not in sql  # member code and filter literal are parameters
