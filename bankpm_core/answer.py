@@ -31,10 +31,25 @@ class Table(BaseModel):
     units: list[str | None] = Field(default_factory=list)
 
 
+class ChartSpec(BaseModel):
+    """What to draw: the data of a chart, cheap to build and to pickle.
+
+    Answers carry specs so a front end can send the numbers first and draw the
+    picture after (drawing costs several times more than computing the answer).
+    """
+
+    kind: Literal["line", "bar"]
+    title: str
+    labels: list[str]
+    series: dict[str, list[float | None]]  # a bar chart has one series
+    unit: str
+
+
 class Chart(BaseModel):
     title: str
-    png: bytes = Field(repr=False)
+    png: bytes = Field(default=b"", repr=False)  # empty until drawn (see charts.render_charts)
     alt: str = ""
+    spec: ChartSpec | None = Field(default=None, repr=False)
 
 
 class Citation(BaseModel):

@@ -79,7 +79,15 @@ class Assistant:
         charts.cjk_font_path()
         charts._font_family()
 
-    def ask(self, question: str, user: UserContext | None = None) -> Answer:
+    def ask(
+        self, question: str, user: UserContext | None = None, *, draw_charts: bool = True
+    ) -> Answer:
+        """Answer ``question`` for ``user``; never raises.
+
+        With ``draw_charts=False`` charts come back as specs only (``Chart.png`` empty):
+        the bot sends the numbers at once and draws the pictures with
+        :func:`bankpm_core.charts.render_charts` when the CPU is free.
+        """
         user = user or CONSOLE_USER
         started = time.perf_counter()
         text = (question or "").strip()
@@ -98,6 +106,10 @@ class Assistant:
                 error=ErrorInfo(code="internal_error", message=_APOLOGY[lang]),
             )
         answer = _masked(answer)
+        if draw_charts:
+            from bankpm_core.charts import render_charts
+
+            render_charts(answer)
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
         if self.on_answer:
             self.on_answer(answer, user)

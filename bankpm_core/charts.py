@@ -4,15 +4,23 @@ matplotlib runs on the Agg backend; the CJK font is Noto Sans CJK SC shipped ins
 the ``mplfonts`` package (installed with the project, nothing is downloaded). Charts
 are rendered in a private figure, never through pyplot's global state, so threads
 do not step on each other.
+
+Answers are built with chart *specs* (:func:`line_spec`, :func:`bar_spec`) and drawn by
+:func:`render_charts`: drawing costs several times more than the answer itself, so a
+front end under load can send the numbers first and the picture after.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from functools import cache
 from pathlib import Path
 
+from bankpm_core.answer import Answer, Chart, ChartSpec
 from bankpm_core.formatting import chart_scale
+
+log = logging.getLogger(__name__)
 
 _FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
 
@@ -99,3 +107,43 @@ def bar_chart(title: str, labels: list[str], values: list[float | None], unit: s
         ax.bar_label(bars, fmt="%.2f" if scale != 1.0 else "%.4g", fontsize=8)
         ax.tick_params(axis="x", labelsize=9, rotation=20 if len(labels) > 4 else 0)
         return _png(fig)
+
+
+def line_spec(
+    title: str, x_labels: list[str], series: dict[str, list[float | None]], unit: str
+) -> ChartSpec:
+    return ChartSpec(kind="line", title=title, labels=x_labels, series=series, unit=unit)
+
+
+def bar_spec(title: str, labels: list[str], values: list[float | None], unit: str) -> ChartSpec:
+    return ChartSpec(kind="bar", title=title, labels=labels, series={title: values}, unit=unit)
+
+
+def render(spec: ChartSpec) -> bytes:
+    """The PNG for ``spec``."""
+    if spec.kind == "line":
+        return line_chart(spec.title, spec.labels, spec.series, spec.unit)
+    values = next(iter(spec.series.values()), [])
+    return bar_chart(spec.title, spec.labels, values, spec.unit)
+
+
+def render_chart(chart: Chart) -> Chart:
+    """``chart`` with its PNG drawn (unchanged if already drawn or nothing to draw)."""
+    if chart.png or chart.spec is None:
+        return chart
+    return chart.model_copy(update={"png": render(chart.spec)})
+
+
+def render_charts(answer: Answer) -> Answer:
+    """Draw every chart of ``answer`` in place; a chart that fails is dropped, not fatal."""
+    drawn = []
+    for chart in answer.charts:
+        try:
+            chart = render_chart(chart)
+        except Exception:  # a picture must never cost the user the answer
+            log.exception("chart %r could not be drawn", chart.title)
+            continue
+        if chart.png:
+            drawn.append(chart)
+    answer.charts = drawn
+    return answer

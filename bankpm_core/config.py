@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Questions one user may ask per minute before being asked to wait.",
     )
+    bot_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Worker processes that compute the bot's answers (0 = threads in the "
+        "bot's process). One per core on a server: answers then use every core.",
+    )
     webhook_url: str | None = Field(
         default=None, description="Public HTTPS URL for webhook mode; unset = long polling."
     )

@@ -9,7 +9,12 @@ from bot.app import main
 
 def run() -> None:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--workers", type=int, default=0, help="answer in N worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="answer in N worker processes (BANKPM_BOT_WORKERS)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     args = parser.parse_args()
     try:

@@ -271,7 +271,7 @@ def run_webhook(application: BotApplication, settings: Settings) -> None:
     )
 
 
-def main(verbose: bool = False, workers: int = 0) -> None:
+def main(verbose: bool = False, workers: int | None = None) -> None:
     """`bankpm serve` / `python -m bot`: settings → core → Application → run until stopped."""
     from bankpm_core.config import load_settings
     from bot.logs import configure_logging
@@ -282,6 +282,7 @@ def main(verbose: bool = False, workers: int = 0) -> None:
     log.info(
         "bankpm bot: %s", f"webhook {settings.webhook_url}" if settings.webhook_url else "polling"
     )
+    workers = settings.bot_workers if workers is None else workers
     services = build_services(settings, workers=workers)
     try:
         application = build_application(settings, services)

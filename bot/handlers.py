@@ -14,6 +14,7 @@ import math
 import time
 
 from telegram import Update
+from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
@@ -28,13 +29,14 @@ from bot.addressing import addressed, question_text, telegram_language
 from bot.context import BotContext, Caller
 from bot.render import (
     Button,
+    chart_photos,
     keyboard,
     parse_callback,
     plain_text,
     render_answer,
     sources_html,
 )
-from bot.send import ack, send_html, send_rendered, typing, with_retry
+from bot.send import ack, send_html, send_photo, send_rendered, typing, with_retry
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +116,21 @@ async def deliver(
     markup = keyboard(
         rendered.buttons, services.followups.register, feedback_ref=row if feedback else None
     )
-    await send_rendered(
+    sent = await send_rendered(
         context.bot, caller.chat_id, rendered, markup, reply_to=_reply_to(update, caller)
     )
     services.last_answers.put(caller.key, answer)
+    if any(not c.png for c in answer.charts):
+        await send_charts(context, answer, reply_to=sent[0].message_id if sent else None)
+
+
+async def send_charts(context: BotContext, answer: Answer, *, reply_to: int | None) -> None:
+    """Draw the answer's charts (after every waiting question) and send them as photos."""
+    chat_id = context.caller.chat_id
+    async with typing(context.bot, chat_id, ChatAction.UPLOAD_PHOTO):
+        drawn = await context.services.answers.draw(answer)
+    for photo in chart_photos(drawn):
+        await send_photo(context.bot, chat_id, photo.png, photo.caption, reply_to=reply_to)
 
 
 async def notice(

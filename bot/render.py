@@ -309,12 +309,17 @@ def chart_caption(title: str, alt: str) -> str:
     return text
 
 
+def chart_photos(answer: Answer) -> list[Photo]:
+    """The charts already drawn, as captioned photos (undrawn ones are sent later)."""
+    return [Photo(c.png, chart_caption(c.title, c.alt)) for c in answer.charts if c.png]
+
+
 def render_answer(answer: Answer, limit: int = TEXT_LIMIT) -> Rendered:
     """Everything to send for ``answer``: text parts, chart photos, follow-up buttons."""
     html_text = answer_html(answer)
     texts = split_html(html_text, limit) if html_text.strip() else []
-    photos = [Photo(c.png, chart_caption(c.title, c.alt)) for c in answer.charts if c.png]
-    if not texts and not photos:  # never leave a question without a reply
+    photos = chart_photos(answer)
+    if not texts and not photos and not answer.charts:  # never leave a question without a reply
         texts = ["（没有可显示的内容）" if answer.language == "zh" else "(nothing to show)"]
     chosen: Sequence[Suggestion] = answer.options or answer.suggestions
     buttons = [

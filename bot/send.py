@@ -168,13 +168,13 @@ async def send_rendered(
 
 
 @contextlib.asynccontextmanager
-async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
-    """Show "typing…" while the body runs (best effort: failures are only logged)."""
+async def typing(bot: Bot, chat_id: int, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
+    """Show "typing…" (or ``action``) while the body runs (best effort: failures are logged)."""
 
     async def keep_typing() -> None:
         while True:
             try:
-                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await bot.send_chat_action(chat_id, action)
             except TelegramError as exc:
                 log.debug("chat action failed: %s", exc)
             await asyncio.sleep(TYPING_EVERY)

@@ -42,8 +42,12 @@ def _logging(settings: Settings, verbose: bool) -> None:
 def serve(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
     workers: Annotated[
-        int, typer.Option(help="Answer in N worker processes (0 = threads in this process).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            help="Answer in N worker processes (0 = threads in this process; "
+            "default BANKPM_BOT_WORKERS)."
+        ),
+    ] = None,
 ) -> None:
     """Run the Telegram bot: long polling, or a webhook when BANKPM_WEBHOOK_URL is set."""
     from bot.app import main

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bankpm_core.answer import Answer, Chart, Definition, Suggestion, Table, TextBlock
-from bankpm_core.charts import bar_chart, line_chart
+from bankpm_core.charts import bar_spec, line_spec
 from bankpm_core.clock import Clock
 from bankpm_core.complaints.analysis import (
     ComplaintReport,
@@ -367,7 +367,7 @@ class ComplaintsCapability:
             charts.append(
                 Chart(
                     title=title,
-                    png=bar_chart(
+                    spec=bar_spec(
                         title,
                         [self._name(t.theme, lang) for t in top],
                         [float(t.count) for t in top],
@@ -389,7 +389,7 @@ class ComplaintsCapability:
                 charts.append(
                     Chart(
                         title=title,
-                        png=line_chart(title, months, series, "count"),
+                        spec=line_spec(title, months, series, "count"),
                         alt=_t(
                             lang,
                             "主要主题与未归类投诉的月度件数",

@@ -25,7 +25,7 @@ from bankpm_core.answer import (
     Table,
     TextBlock,
 )
-from bankpm_core.charts import bar_chart, line_chart
+from bankpm_core.charts import bar_spec, line_spec
 from bankpm_core.errors import UnknownMemberError
 from bankpm_core.formatting import format_amount, format_value
 from bankpm_core.i18n import t as _t
@@ -270,7 +270,7 @@ class PricingCapability:
             values.append(float(current.value))
         chart = Chart(
             title=_t(lang, f"{name} 定价构成（年化）", f"{name}: rate build-up (annual)"),
-            png=bar_chart(
+            spec=bar_spec(
                 _t(lang, f"{name} 定价构成", f"{name}: rate build-up"), labels, values, "percent"
             ),
             alt=_t(
@@ -871,7 +871,7 @@ class PricingCapability:
             ] * len(months)
         chart = Chart(
             title=_t(lang, f"{name} 客户利率走势", f"{name}: customer rate"),
-            png=line_chart(
+            spec=line_spec(
                 _t(lang, f"{name} 客户利率", f"{name}: customer rate"), months, series, "rate"
             ),
             alt=_t(lang, "客户利率的月度折线图", "Monthly line chart of the customer rate"),

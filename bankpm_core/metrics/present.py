@@ -199,18 +199,18 @@ def _chart(catalog: Catalog, result: MetricResult, lang: str) -> Chart | None:
             series[metric.name(lang)] = [
                 None if is_missing(by.get(b)) else float(by[b]) for b in buckets
             ]
-        png = charts.line_chart(title + unit_note, labels, series, metric.unit)
+        spec = charts.line_spec(title + unit_note, labels, series, metric.unit)
         alt = ("趋势图：" if lang == "zh" else "Trend: ") + title
-        return Chart(title=title, png=png, alt=alt)
+        return Chart(title=title, spec=spec, alt=alt)
     if dims and len(frame) > 1:
         labels = [
             " / ".join(_member_name(catalog, d, rec[d], lang) for d in dims)
             for rec in frame.to_dict(orient="records")
         ]
         values = [None if is_missing(v) else float(v) for v in frame["value"]]
-        png = charts.bar_chart(title + unit_note, labels, values, metric.unit)
+        spec = charts.bar_spec(title + unit_note, labels, values, metric.unit)
         alt = ("对比图：" if lang == "zh" else "Breakdown: ") + title
-        return Chart(title=title, png=png, alt=alt)
+        return Chart(title=title, spec=spec, alt=alt)
     return None
 
 

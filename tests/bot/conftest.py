@@ -71,9 +71,9 @@ class LongAnswers:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def ask(self, question: str, user: UserContext | None = None) -> Answer:
+    def ask(self, question: str, user: UserContext | None = None, **kw: Any) -> Answer:
         if question.strip().lower() != LONG_QUESTION:
-            return self._inner.ask(question, user)
+            return self._inner.ask(question, user, **kw)
         blocks = [TextBlock(kind="headline", text="Long report <A&B>")]
         blocks += [
             TextBlock(

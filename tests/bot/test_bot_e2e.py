@@ -81,16 +81,19 @@ async def test_metric_question_with_chart_buttons_feedback_and_sources(bot: BotH
     assert "逾期率" in text.text and "数据截至" in text.text
     assert text.parse_mode == "HTML" and any(e["type"] == "bold" for e in text.entities)
     assert photo.photo and photo.caption and "逾期率" in photo.caption
-    assert "typing" in bot.world.chat_actions(uid)
-    labels = [b["text"] for b in buttons(photo)]
+    # the numbers come first, with the buttons; the chart is drawn after and replies to them
+    assert photo.reply_to is not None and photo.reply_to.message_id == text.message_id
+    assert {"typing", "upload_photo"} <= set(bot.world.chat_actions(uid))
+    labels = [b["text"] for b in buttons(text)]
     assert labels[-2:] == ["👍", "👎"] and len(labels) > 2  # follow-ups, then feedback
-    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(photo))
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(text))
+    assert not buttons(photo)
     (row,) = bot.audit(uid)
     assert row["intent"] == "metric_query" and row["outcome"] == "answered"
     assert "metric:overdue_rate" in row["sources"] and row["latency_ms"] >= 0
     assert row["answer_digest"] and len(row["answer_excerpt"]) <= 200
 
-    query = bot.world.press_button(uid, photo.message_id, text="👍")
+    query = bot.world.press_button(uid, text.message_id, text="👍")
     answer = await bot.world.wait_for_callback_answer(query, timeout=bot.timeout)
     assert "谢谢" in answer.get("text", "")
     assert bot.audit(uid)[0]["feedback"] == "👍"
@@ -102,9 +105,9 @@ async def test_metric_question_with_chart_buttons_feedback_and_sources(bot: BotH
 async def test_button_press_runs_the_follow_up(bot: BotHarness) -> None:
     uid = bot.user("pm", lang="en", name="Alice")
     first = await bot.ask(uid, "FlashLoan overdue rate by channel last quarter", 2)
-    follow_up = buttons(first[-1])[0]
+    follow_up = buttons(first[0])[0]
     assert follow_up["callback_data"].startswith("q:")
-    query = bot.world.press_button(uid, first[-1].message_id, data=follow_up["callback_data"])
+    query = bot.world.press_button(uid, first[0].message_id, data=follow_up["callback_data"])
     await bot.world.wait_for_callback_answer(query, timeout=bot.timeout)
     replies = await bot.replies(uid, 1, after=first[-1])
     assert replies[0].text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from pathlib import Path
@@ -14,14 +15,14 @@ from bankpm_core.answer import Answer, Chart, Suggestion, TextBlock
 from bankpm_core.audit import AuditEntry, AuditLog
 from bankpm_core.config import Settings
 from bankpm_core.users import UserContext
-from bot.workers import ProcessAnswers, ThreadAnswers
+from bot.workers import CHART, QUESTION, PrioritySlots, ProcessAnswers, ThreadAnswers
 from console.bot_cli import register
 
 PM = UserContext(user_id="1", role="pm")
 
 
 class Echo:
-    def ask(self, question: str, user: UserContext | None = None) -> str:
+    def ask(self, question: str, user: UserContext | None = None, **_: object) -> str:
         return f"{question}:{user.role if user else '-'}"
 
 
@@ -40,7 +41,9 @@ class Canned:
     def __init__(self, settings: Settings) -> None:
         self.language = settings.language
 
-    def ask(self, question: str, user: UserContext | None = None) -> Answer:
+    def ask(
+        self, question: str, user: UserContext | None = None, *, draw_charts: bool = True
+    ) -> Answer:
         import os
 
         return Answer(
@@ -117,3 +120,58 @@ def test_serve_without_a_token_says_so(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)  # no stray .env
     result = CliRunner().invoke(_cli(), ["serve"])
     assert result.exit_code == 1 and "BANKPM_TELEGRAM_TOKEN" in result.output
+
+
+async def test_waiting_questions_go_before_waiting_charts() -> None:
+    """One slot busy; a chart and then two questions wait: the questions run first."""
+    slots = PrioritySlots(1)
+    order: list[str] = []
+    gate = asyncio.Event()
+
+    async def job(name: str, wait: bool = False) -> str:
+        if wait:
+            await gate.wait()
+        order.append(name)
+        return name
+
+    busy = asyncio.create_task(slots.run(QUESTION, lambda: job("busy", wait=True)))
+    await asyncio.sleep(0)
+    chart = asyncio.create_task(slots.run(CHART, lambda: job("chart")))
+    await asyncio.sleep(0)
+    questions = [asyncio.create_task(slots.run(QUESTION, lambda n=n: job(f"q{n}"))) for n in (1, 2)]
+    await asyncio.sleep(0)
+    assert slots.waiting == 3 and order == []
+    gate.set()
+    await asyncio.gather(busy, chart, *questions)
+    assert order == ["busy", "q1", "q2", "chart"]
+
+
+async def test_a_cancelled_waiter_does_not_lose_the_slot() -> None:
+    slots = PrioritySlots(1)
+    gate = asyncio.Event()
+
+    async def hold() -> None:
+        await gate.wait()
+
+    busy = asyncio.create_task(slots.run(QUESTION, hold))
+    await asyncio.sleep(0)
+    gone = asyncio.create_task(slots.run(QUESTION, hold))
+    await asyncio.sleep(0)
+    gone.cancel()
+    gate.set()
+    await busy
+    # the slot is free again: a new job runs at once
+    assert await asyncio.wait_for(slots.run(CHART, lambda: asyncio.sleep(0, "ok")), 1) == "ok"
+
+
+async def test_thread_answers_draw_charts_after_the_answer(bot_settings: Settings) -> None:
+    from bankpm_core.bootstrap import build_assistant
+
+    pool = ThreadAnswers(build_assistant(bot_settings), threads=1)
+    try:
+        answer = await pool.ask("闪借近6个月逾期率趋势", PM)
+        assert answer.charts and all(c.spec and not c.png for c in answer.charts)
+        drawn = await pool.draw(answer)
+        assert all(c.png.startswith(b"\x89PNG") for c in drawn.charts)
+    finally:
+        pool.close()

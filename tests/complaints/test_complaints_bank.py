@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from bankpm_core.capabilities.complaints import ComplaintsCapability, parse_period
+from bankpm_core.charts import render_charts
 from bankpm_core.complaints import Classifier, ComplaintStore, analyse, previous_period
 from bankpm_core.errors import BadInputError, UnknownMemberError
 from bankpm_core.metrics.catalog import load_catalog
@@ -110,6 +111,7 @@ def test_capability_answers_with_ranking_changes_and_charts(capability, lang: st
     ranking = answer.tables[0]
     assert ranking.units[2] == "count" and ranking.units[-1] == "change:percent"
     assert ranking.rows[0][0] == 1
+    render_charts(answer)
     assert len(answer.charts) == 2 and all(c.png.startswith(b"\x89PNG") for c in answer.charts)
     assert answer.result["total"] == sum(t["count"] for t in answer.result["themes"])
     text = answer.text
