@@ -60,9 +60,9 @@ class SearchConfig:
     secondary_penalty: float = 0.25
     preamble_penalty: float = 0.25
     jurisdiction_bonus: float = 0.5  # the question names China / the US: near-filter
-    same_language_bonus: float = (
-        0.12  # no cue: a question is most often about its own language's texts
-    )
+    # no cue: a question is about its own language's rules (a Chinese PM asking about US
+    # rules says 美国…); nearly as strong as a named jurisdiction
+    same_language_bonus: float = 0.4
     title_bonus: float = 0.1
     heading_bonus: float = 0.15  # share of the question found in the unit's own heading
     product_bonus: float = 0.25  # the question names a catalog product the document is about
