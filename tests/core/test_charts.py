@@ -46,3 +46,23 @@ def test_the_font_is_the_one_matplotlib_uses() -> None:
         font_manager.FontProperties(family=family), fallback_to_default=False
     )
     assert found == str(charts.cjk_font_path())
+
+
+def test_answers_carry_specs_and_a_chart_that_cannot_be_drawn_is_dropped() -> None:
+    from bankpm_core.answer import Answer, Chart, ChartSpec
+
+    good = charts.line_spec("闪借 逾期率", ["2026-01", "2026-02"], {"逾期率": [0.01, 0.02]}, "rate")
+    bad = ChartSpec(
+        kind="bar", title="坏", labels=["a", "b"], series={"x": [1.0, 2.0, 3.0]}, unit="count"
+    )
+    answer = Answer(
+        question="q",
+        language="zh",
+        intent="metric_query",
+        charts=[Chart(title="好", spec=good), Chart(title="坏", spec=bad)],
+    )
+    assert all(not c.png for c in answer.charts)  # specs only until someone draws them
+    charts.render_charts(answer)
+    assert [c.title for c in answer.charts] == ["好"]  # mismatched bar lengths: dropped
+    assert answer.charts[0].png.startswith(b"\x89PNG")
+    assert answer.to_json_dict()["charts"][0]["bytes"] == len(answer.charts[0].png)
