@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+NOT_ANSWERED_TOKEN = "NOT_IN_SOURCES"
+NOT_ANSWERED = object()  # the LLM read the passages and says they do not answer
+
 Lang = Literal["zh", "en"]
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|[^\n]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -133,15 +136,25 @@ class KnowledgeBase:
         if self.is_empty():
             return _empty_index_answer(question, lang)
         grounding = self.ground(question)
+        answer = None
         if grounding.grounded:
-            answer = self._grounded_answer(question, lang, grounding)
-        else:
+            verdict = self._llm_compose(question, lang, grounding.passages)
+            if verdict is NOT_ANSWERED:
+                # the model read the passages and found no answer: refuse, as a person would
+                grounding = Grounding(grounding.passages, grounding.confidence, False)
+                answer = _refusal(question, lang, grounding)
+                answer.result["checked_by_llm"] = True
+            else:
+                answer = self._grounded_answer(question, lang, grounding, verdict)
+        if answer is None:
             answer = _refusal(question, lang, grounding)
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
 
     # ---------- composition ----------
-    def _grounded_answer(self, question: str, lang: Lang, g: Grounding) -> Answer:
+    def _grounded_answer(
+        self, question: str, lang: Lang, g: Grounding, llm_text: str | None = None
+    ) -> Answer:
         analyzer = self.index.analyzer
         q_terms = set(analyzer.terms(question)) | set(
             self.searcher.analyse(question).weighted_terms
@@ -167,8 +180,7 @@ class KnowledgeBase:
             blocks.append(
                 TextBlock(kind="note", text=_other_language_note(lang, other[0].language))
             )
-        llm_text = self._llm_compose(question, lang, g.passages)
-        if llm_text:
+        if llm_text:  # phrased by the model from these passages; the quotes stay below it
             blocks.insert(0, TextBlock(kind="paragraph", text=llm_text))
         return Answer(
             question=question,
@@ -181,8 +193,17 @@ class KnowledgeBase:
             result={"confidence": round(g.confidence, 3)},
         )
 
-    def _llm_compose(self, question: str, lang: Lang, passages: Sequence[Passage]) -> str | None:
-        """Optional: phrase the answer with an LLM, strictly from the cited passages."""
+    def _llm_compose(
+        self, question: str, lang: Lang, passages: Sequence[Passage]
+    ) -> str | object | None:
+        """Optional: an LLM phrases the answer strictly from the cited passages — or vetoes it.
+
+        Returns the model's text (kept only if it cites the passages as [n]),
+        :data:`NOT_ANSWERED` when the model says the passages do not answer the question
+        (the retrieval score alone cannot always tell a loosely related article from an
+        answer), or None when no model is configured or it fails: the extractive answer
+        then stands on its own.
+        """
         if not self.settings.llm_base_url or not self.settings.llm_model:
             return None
         try:
@@ -192,7 +213,9 @@ class KnowledgeBase:
                 f"[{i}] {p.title} {p.section}\n{p.text}" for i, p in enumerate(passages, 1)
             )
             system = (
-                "Answer only from the numbered passages; cite them as [n]; if they do not answer, say so. "
+                "You answer questions for bank staff strictly from the numbered passages. "
+                "Cite the passages you use as [n]. Never add facts that are not in them. "
+                f"If the passages do not answer the question, reply exactly {NOT_ANSWERED_TOKEN}. "
                 + ("Answer in Chinese." if lang == "zh" else "Answer in English.")
             )
             key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else ""
@@ -210,10 +233,17 @@ class KnowledgeBase:
                 timeout=30,
             )
             resp.raise_for_status()
-            return str(resp.json()["choices"][0]["message"]["content"]).strip() or None
+            text = str(resp.json()["choices"][0]["message"]["content"]).strip()
         except Exception as exc:  # the extractive answer stands on its own
             log.warning("LLM composition failed, using the extractive answer: %s", exc)
             return None
+        if NOT_ANSWERED_TOKEN in text:
+            return NOT_ANSWERED
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        if not cited or not cited <= set(range(1, len(passages) + 1)):
+            log.warning("LLM answer without valid citations dropped: %r", text[:200])
+            return None
+        return text
 
 
 def best_sentences(
