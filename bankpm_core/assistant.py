@@ -70,14 +70,20 @@ class Assistant:
     on_answer: Callable[[Answer, UserContext], None] | None = None
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise wait for (segmenter, chart font)."""
-        warm = getattr(self.router, "warm_up", None)
-        if callable(warm):
-            warm()
+        """Load what the first question would otherwise wait for: the segmenter, the chart
+        font, and each capability's models and indexes (failures are logged, not raised)."""
         from bankpm_core import charts
 
-        charts.cjk_font_path()
-        charts._font_family()
+        parts: list[tuple[str, object]] = [("router", getattr(self.router, "warm_up", None))]
+        parts.append(("charts", charts._font_family))
+        parts += [(name, getattr(cap, "warm_up", None)) for name, cap in self.capabilities.items()]
+        for name, warm in parts:
+            if not callable(warm):
+                continue
+            try:
+                warm()
+            except Exception:
+                log.exception("warm-up of %s failed", name)
 
     def ask(
         self, question: str, user: UserContext | None = None, *, draw_charts: bool = True

@@ -115,9 +115,11 @@ async def warm_up(services: Services) -> None:
     loading tokenizer dictionaries and chart fonts (seconds)."""
     question = EXAMPLES["metric"][services.settings.language][0]
     user = UserContext(user_id="warm-up", role="admin")
-    count = getattr(services.answers, "processes", 1)
+    count = getattr(services.answers, "processes", 0)
     try:
-        await asyncio.gather(*(services.answers.ask(question, user) for _ in range(count)))
+        if not count:  # threads share this process's assistant (workers warm themselves)
+            await asyncio.to_thread(services.assistant.warm_up)
+        await asyncio.gather(*(services.answers.ask(question, user) for _ in range(count or 1)))
     except Exception:
         log.exception("warm-up question failed")
 

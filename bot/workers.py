@@ -128,9 +128,12 @@ def _init_worker(settings: Settings, factory: Callable[[Settings], Any] | None) 
     if factory is None:
         from bankpm_core.bootstrap import build_assistant as factory
     _worker_assistant = factory(settings)
-    try:  # load dictionaries and fonts now, not on a user's first question
+    try:  # load dictionaries, fonts and indexes now, not on a user's first question
         from bot.texts import EXAMPLES
 
+        warm = getattr(_worker_assistant, "warm_up", None)
+        if callable(warm):
+            warm()
         _worker_assistant.ask(EXAMPLES["metric"][settings.language][0])
     except Exception:
         log.exception("warm-up question failed in a worker")

@@ -26,6 +26,12 @@ class KnowledgeCapability:
     def ingest(self, paths: Iterable[str | Path], kind: str | None = None) -> Any:
         return self.kb.ingest(paths, kind=kind)
 
+    def warm_up(self) -> None:
+        """Load the embedding model, the segmenter and the index snapshot (seconds on a big
+        index) before the first user's question rather than during it."""
+        if not self.kb.is_empty():
+            self.kb.search("warm-up", k=1)
+
 
 def _open(settings: Settings) -> Any:
     from bankpm_core.knowledge_qa import KnowledgeBase

@@ -65,3 +65,12 @@ def test_bundled_knowledge_is_the_default_and_complete(tmp_path) -> None:
     assert Settings(data_dir=tmp_path).resolved_catalog_path.is_file()
     for kind in ("products", "regulations", "methodology"):
         assert list((folder / kind).glob("*.md")), f"no bundled {kind} documents"
+
+
+def test_warm_up_loads_the_index_before_the_first_question(assistant, clock) -> None:
+    settings = assistant.capabilities["knowledge"].kb.settings
+    fresh = build_assistant(settings, clock)  # opening is cheap: nothing loaded yet
+    index = fresh.capabilities["knowledge"].kb.index
+    assert index._snapshot is None
+    fresh.warm_up()
+    assert index._snapshot is not None and index._snapshot.ids
