@@ -43,10 +43,12 @@ class Settings(BaseSettings):
         default=None,
         description="URL of a Chroma server (client/server mode); when set, `index_dir` is unused.",
     )
-    embedder: Literal["use", "hashing"] = Field(
+    embedder: str = Field(
         default="use",
+        pattern=r"^(use|hashing|openai:\S+)$",
         description="Embeddings for the knowledge index: `use` (multilingual Universal Sentence "
-        "Encoder shipped in its package) or `hashing` (fast, lexical, for tests).",
+        "Encoder shipped in its package), `hashing` (fast, lexical, for tests) or "
+        "`openai:MODEL` (a bank's own model behind the OpenAI-compatible `llm_base_url`).",
     )
     knowledge_dir: Path = Field(
         default=BUNDLED_KNOWLEDGE,

@@ -79,7 +79,8 @@ class KnowledgeBase:
         from bankpm_core.retrieval.store import ChromaStore
         from bankpm_core.retrieval.text import TextAnalyzer
 
-        embedder = embedder or make_embedder(settings.embedder)
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        embedder = embedder or make_embedder(settings.embedder, settings.llm_base_url, key)
         catalog = _catalog_concepts(settings)
         lexicon = default_lexicon().with_concepts(catalog)
         analyzer = TextAnalyzer([*lexicon.zh_words(), *(w for c in catalog for w in c.zh)])

@@ -462,12 +462,22 @@ class OpenAIEmbedder:
         return vectors
 
 
-def make_embedder(spec: str | None) -> Embedder:
-    """Build an embedder from a short spec: ``use`` (default), ``hashing``."""
+def make_embedder(
+    spec: str | None, base_url: str | None = None, api_key: str | None = None
+) -> Embedder:
+    """Build an embedder from a short spec: ``use`` (default), ``hashing``, ``openai:MODEL``."""
     if spec in (None, "", "use"):
         return USEEmbedder()
     if spec == "hashing":
         return HashingEmbedder()
+    if spec.startswith("openai:") and spec[7:]:
+        if not base_url:
+            raise ConfigError(
+                "使用 openai 向量模型需要设置 BANKPM_LLM_BASE_URL（OpenAI 兼容接口）。",
+                "BANKPM_EMBEDDER=openai:MODEL needs BANKPM_LLM_BASE_URL (an OpenAI-compatible "
+                "endpoint).",
+            )
+        return OpenAIEmbedder(base_url, spec[7:], api_key)
     raise ConfigError(f"未知的向量模型: {spec}", f"unknown embedder: {spec}")
 
 
