@@ -8,7 +8,9 @@ Everything goes through the code users run: documents are ingested with
 ``KnowledgeBase.search`` / the refusal score used by ``KnowledgeBase.answer``.
 Side by side, in the same run: (a) plain LangChain — RecursiveCharacterTextSplitter
 (1000, 200) + langchain-chroma + the same embedder; (b) BM25 alone over the same
-article-level chunks (same tokenizer, no expansion). Refusal thresholds of every
+article-level chunks (same tokenizer, no expansion). ``ans-right``: of the questions a
+system answers (does not refuse), the share whose first citation is a right article —
+what a user actually gets. Refusal thresholds of every
 system are calibrated on the dev split (false refusals ≤ 5 %) and reported on the
 test split, on all questions, and on a separate hold-out set
 (``retrieval_questions_holdout.yaml``: 80 questions written later by someone who saw
@@ -114,6 +116,11 @@ def metrics(run: Run, questions: Sequence[Question], threshold: float) -> dict[s
     mrr = np.mean([1.0 / run.ranks[q.id] if (run.ranks[q.id] or 99) <= 10 else 0.0 for q in ans])
     refused = np.mean([run.scores[q.id] < threshold for q in una]) if una else float("nan")
     false_ref = np.mean([run.scores[q.id] < threshold for q in ans]) if ans else float("nan")
+    # what a user sees: of the questions answered (not refused), how many cite the right
+    # article first — a refusal of a question whose article we did not find is no loss
+    answered = [q for q in questions if run.scores[q.id] >= threshold]
+    right = sum(1 for q in answered if q.answerable and run.ranks[q.id] == 1)
+    precision = right / len(answered) if answered else float("nan")
     return {
         "n": len(questions),
         "r1": r1,
@@ -121,6 +128,7 @@ def metrics(run: Run, questions: Sequence[Question], threshold: float) -> dict[s
         "mrr": mrr,
         "refuse": refused,
         "false_refuse": false_ref,
+        "precision": precision,
     }
 
 
@@ -382,12 +390,15 @@ def _rss_mb() -> float:
 
 # ---------------------------------------------------------------- report
 def table(rows: list[tuple[str, dict[str, float], float]], title: str) -> str:
-    head = f"{'system':44} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR@10':>7} {'refused':>8} {'false-ref':>9} {'thr':>8}"
+    head = (
+        f"{'system':44} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR@10':>7} {'refused':>8} "
+        f"{'false-ref':>9} {'ans-right':>9} {'thr':>8}"
+    )
     lines = [title, head, "-" * len(head)]
     for name, m, thr in rows:
         lines.append(
             f"{name:44} {m['n']:>4} {m['r1']:>6.3f} {m['r5']:>6.3f} {m['mrr']:>7.3f} "
-            f"{m['refuse']:>8.3f} {m['false_refuse']:>9.3f} {thr:>8.3f}"
+            f"{m['refuse']:>8.3f} {m['false_refuse']:>9.3f} {m['precision']:>9.3f} {thr:>8.3f}"
         )
     return "\n".join(lines)
 
