@@ -127,10 +127,13 @@ async def deliver(
 async def send_charts(context: BotContext, answer: Answer, *, reply_to: int | None) -> None:
     """Draw the answer's charts (after every waiting question) and send them as photos."""
     chat_id = context.caller.chat_id
-    async with typing(context.bot, chat_id, ChatAction.UPLOAD_PHOTO):
-        drawn = await context.services.answers.draw(answer)
-    for photo in chart_photos(drawn):
-        await send_photo(context.bot, chat_id, photo.png, photo.caption, reply_to=reply_to)
+    try:
+        async with typing(context.bot, chat_id, ChatAction.UPLOAD_PHOTO):
+            drawn = await context.services.answers.draw(answer)
+        for photo in chart_photos(drawn):
+            await send_photo(context.bot, chat_id, photo.png, photo.caption, reply_to=reply_to)
+    except Exception:  # the user already has the numbers: a lost picture is only logged
+        log.exception("chart for %r could not be drawn or sent", answer.question[:80])
 
 
 async def notice(

@@ -6,6 +6,7 @@ checks the audit rows its case wrote.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -339,6 +340,21 @@ async def test_chart_send_survives_429(bot: BotHarness) -> None:
     _text, photo = await bot.ask(uid, METRIC_WITH_CHART, 2)
     assert photo.photo
     assert [f.kind for _, f in bot.sandbox.faults.fired] == ["flood", "bad_gateway"]
+
+
+async def test_a_chart_that_cannot_be_drawn_costs_only_the_picture(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(answer: Any) -> Any:
+        raise RuntimeError("worker process died")
+
+    monkeypatch.setattr(bot.services.answers, "draw", broken)
+    uid = bot.user("pm")
+    (text,) = await bot.ask(uid, METRIC_WITH_CHART)
+    assert "逾期率" in text.text and buttons(text)
+    await asyncio.sleep(1.0)  # time for a wrong apology to arrive
+    assert len(bot.world.bot_messages(uid)) == 1
+    assert outcomes(bot.audit(uid)) == ["answered"]
 
 
 async def test_polling_survives_errors_and_garbage(bot: BotHarness) -> None:
