@@ -29,3 +29,14 @@ def test_explicit_future_month_is_kept(router) -> None:
         "end": "2027-03-31",
         "grain": "month",
     }
+
+
+def test_compensation_questions_are_rules_not_metrics(router) -> None:
+    """ "存款" is a metric word, but "最多赔多少" asks what a rule pays out."""
+    for question in (
+        "存款保险最多赔多少钱？",
+        "信用卡被盗刷了谁来赔？",
+        "Who bears the loss on a cloned card?",
+    ):
+        assert router.route(question).intent == "knowledge", question
+    assert router.route("存款余额上个月多少").intent == "metric_query"
