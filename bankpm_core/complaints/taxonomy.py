@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bankpm_core.errors import ConfigError
+from bankpm_core.yamlconfig import load_yaml_config
 
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -162,17 +160,4 @@ def parse_taxonomy(raw: Any) -> tuple[Taxonomy | None, list[str]]:
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"找不到投诉主题分类文件 {path}。", f"Complaint taxonomy {path} not found."
-        ) from None
-    taxonomy, problems = parse_taxonomy(raw)
-    if taxonomy is None:
-        listing = "\n".join(f"- {p}" for p in problems)
-        raise ConfigError(
-            f"投诉主题分类文件 {path} 有 {len(problems)} 处问题：\n{listing}",
-            f"Complaint taxonomy {path} has {len(problems)} problem(s):\n{listing}",
-        )
-    return taxonomy
+    return load_yaml_config(path, parse_taxonomy, ("投诉主题分类", "Complaint taxonomy"))

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from bankpm_core.errors import CatalogError
 from bankpm_core.metrics.expr import ExprError, names_in
 from bankpm_core.metrics.filters import Condition, FilterSyntaxError, parse_where
+from bankpm_core.yamlconfig import load_yaml_config
 
 AGGREGATES = ("sum", "count", "avg", "min", "max", "count_distinct")
 ADDITIVE_AGGREGATES = ("sum", "count")
@@ -368,20 +367,4 @@ def check_catalog(catalog: Catalog) -> list[str]:
 
 def load_catalog(path: Path) -> Catalog:
     """Load and validate; raises CatalogError listing every problem."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CatalogError(
-            f"找不到指标目录文件：{path}", f"Metric catalog not found: {path}"
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(
-            f"指标目录 YAML 格式错误：{exc}", f"Catalog YAML is malformed: {exc}"
-        ) from exc
-    catalog, problems = parse_catalog(raw)
-    if problems:
-        raise CatalogError(
-            f"指标目录有 {len(problems)} 个问题：\n" + "\n".join(problems),
-            f"The catalog has {len(problems)} problem(s):\n" + "\n".join(problems),
-        )
-    return catalog
+    return load_yaml_config(path, parse_catalog, ("指标目录", "Metric catalog"), CatalogError)

@@ -16,10 +16,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bankpm_core.errors import BadInputError, ConfigError
+from bankpm_core.errors import BadInputError
 from bankpm_core.pricing.units import Rate, to_decimal
+from bankpm_core.yamlconfig import load_yaml_config
 
 
 @dataclass(frozen=True)
@@ -472,22 +471,6 @@ def parse_pricing_config(
 
 def load_pricing_config(path: Path) -> PricingConfig:
     """Read and validate; raises :class:`ConfigError` listing every problem."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"找不到定价参数文件 {path}。", f"Pricing config {path} not found."
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(
-            f"定价参数文件 {path} 不是有效的 YAML：{exc}",
-            f"Pricing config {path} is not valid YAML: {exc}",
-        ) from None
-    config, problems = parse_pricing_config(raw, str(path))
-    if config is None:
-        listing = "\n".join(f"- {p}" for p in problems)
-        raise ConfigError(
-            f"定价参数文件 {path} 有 {len(problems)} 处问题：\n{listing}",
-            f"Pricing config {path} has {len(problems)} problem(s):\n{listing}",
-        )
-    return config
+    return load_yaml_config(
+        path, lambda raw: parse_pricing_config(raw, str(path)), ("定价参数", "Pricing config")
+    )
