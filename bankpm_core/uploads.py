@@ -18,11 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bankpm_core.answer import Answer, ErrorInfo, TextBlock
 from bankpm_core.language import detect_language
 from bankpm_core.users import UserContext
+
+if TYPE_CHECKING:
+    from ingest.documents.pipeline import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -230,22 +233,20 @@ class Uploads:
         tmp.replace(path)
         return path
 
-    def _confirm(self, lang: str, filename: str, path: Path, report: Any) -> Answer:
+    def _confirm(self, lang: str, filename: str, path: Path, report: IngestReport) -> Answer:
         zh = lang == "zh"
-        summary = report.summary() if callable(getattr(report, "summary", None)) else {}
-        problems = list(getattr(report, "problems", []) or [])
-        stored = int(summary.get("added", 0)) + int(summary.get("updated", 0))
-        if problems and not stored:
-            reason = "; ".join(str(getattr(p, "reason", p)) for p in problems[:3])
+        stored = len(report.added) + len(report.updated)
+        if report.problems and not stored:
+            reason = "; ".join(p.reason for p in report.problems[:3])
             return _cannot_add(lang, filename, reason, path)
-        if summary and not stored and summary.get("skipped"):
+        if not stored and report.skipped:
             text = (
                 f"“{filename}”已在知识库中，内容没有变化。"
                 if zh
                 else f"“{filename}” is already in the knowledge base, unchanged."
             )
         else:
-            chunks = summary.get("chunks")
+            chunks = report.chunks_written
             extra = (f"（{chunks} 个片段）" if zh else f" ({chunks} passages)") if chunks else ""
             text = (
                 f"已将“{filename}”加入知识库{extra}，现在可以就它提问了。"

@@ -15,6 +15,7 @@ import pytest
 from bankpm_core.access import RateLimiter
 from bankpm_core.uploads import Uploads
 from bot.texts import COMMANDS
+from ingest.documents.pipeline import IngestReport
 
 if TYPE_CHECKING:
     from conftest import BotHarness
@@ -248,8 +249,9 @@ class FakeKnowledge:
     def __init__(self) -> None:
         self.paths: list[Any] = []
 
-    def ingest(self, paths: list[Any]) -> None:
+    def ingest(self, paths: list[Any]) -> IngestReport:
         self.paths += paths
+        return IngestReport(added=[str(p) for p in paths], chunks_written=1)
 
 
 async def test_upload_is_downloaded_via_get_file_and_ingested(bot: BotHarness) -> None:

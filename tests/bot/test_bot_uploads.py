@@ -11,35 +11,21 @@ import pytest
 
 from bankpm_core.uploads import UploadRequest, Uploads, safe_name, wants_ingest
 from bankpm_core.users import UserContext
+from ingest.documents.pipeline import FileProblem, IngestReport
 
 PM = UserContext(user_id="10001", role="pm")
 VIEWER = UserContext(user_id="10002", role="viewer")
 
 
 @dataclass
-class Report:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    problems: list[object] = field(default_factory=list)
-    chunks: int = 0
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "skipped": len(self.skipped),
-            "chunks": self.chunks,
-        }
-
-
-@dataclass
 class FakeKnowledge:
-    report: Report = field(default_factory=lambda: Report(added=["x"], chunks=4))
+    report: IngestReport = field(
+        default_factory=lambda: IngestReport(added=["x"], chunks_written=4)
+    )
     paths: list[Path] = field(default_factory=list)
     fail: Exception | None = None
 
-    def ingest(self, paths: list[Path]) -> Report:
+    def ingest(self, paths: list[Path]) -> IngestReport:
         if self.fail:
             raise self.fail
         self.paths += paths
@@ -143,14 +129,11 @@ def test_accepted_files_are_saved_and_ingested(tmp_path: Path, name: str, data: 
 def test_ingest_outcomes(tmp_path: Path) -> None:
     data = b"# doc"
     req = UploadRequest("a.md", len(data), "add to knowledge")
-    unchanged = Uploads(tmp_path, {"knowledge": FakeKnowledge(Report(skipped=["a"]))})
+    unchanged = Uploads(tmp_path, {"knowledge": FakeKnowledge(IngestReport(skipped=["a"]))})
     assert "already in the knowledge base" in unchanged.accept(req, data, PM).text
 
-    @dataclass
-    class Problem:
-        reason: str
-
-    broken = Uploads(tmp_path, {"knowledge": FakeKnowledge(Report(problems=[Problem("no text")]))})
+    problem = FileProblem("a.md", "no text")
+    broken = Uploads(tmp_path, {"knowledge": FakeKnowledge(IngestReport(problems=[problem]))})
     answer = broken.accept(req, data, PM)
     assert answer.error is not None and "no text" in answer.text
 
