@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -13,23 +11,11 @@ from typing import Annotated
 
 import typer
 
-from bankpm_core.config import Settings, load_settings
+from bankpm_core.config import Settings
 from bankpm_core.errors import BankpmError
+from console.common import _fail, _settings
 
 audit_app = typer.Typer(help="Audit trail tools.", no_args_is_help=True)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except BankpmError as exc:
-        typer.echo(exc.message_en, err=True)
-        raise typer.Exit(2) from exc
-
-
-def _fail(exc: BankpmError) -> None:
-    typer.echo(exc.message_en, err=True)
-    raise typer.Exit(1)
 
 
 def _logging(settings: Settings, verbose: bool) -> None:
@@ -87,7 +73,7 @@ async def _run_sandbox(settings: Settings, port: int) -> None:
     from bankpm_core.access import AccessPolicy
     from bot.app import build_application, build_services, polling
     from bot.sandbox import DEFAULT_TOKEN, SandboxServer, seed_demo
-    from bot.sandbox.run import DEMO_USERS
+    from bot.sandbox.run import DEMO_USERS, until_stopped
 
     server = SandboxServer(DEFAULT_TOKEN, port=port, bot_username="bankpm_sandbox_bot")
     seed_demo(server.world)
@@ -103,17 +89,12 @@ async def _run_sandbox(settings: Settings, port: int) -> None:
     application = build_application(
         local, services, base_url=server.api_prefix, base_file_url=server.file_prefix
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     try:
         async with polling(application):
             typer.echo(f"chat page: {server.url}/   (Ctrl-C to stop)")
             names = ", ".join(f"{u[1]} ({u[0]}, {demo[u[0]]})" for u in DEMO_USERS)
             typer.echo(f"demo users: {names}; their group is allowed; others are refused")
-            await stop.wait()
+            await until_stopped()
     finally:
         await server.stop()
         services.close()

@@ -17,8 +17,9 @@ import typer
 from rich.console import Console
 
 from bankpm_core.clock import Clock, FixedClock, SystemClock
-from bankpm_core.config import Settings, load_settings
+from bankpm_core.config import Settings
 from bankpm_core.errors import BankpmError
+from console.common import _fail, _settings
 
 app = typer.Typer(
     help="bankpm — 银行产品经理的数据与知识助手 / decision support for bank PMs",
@@ -35,14 +36,6 @@ TodayOpt = Annotated[
 ]
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except BankpmError as exc:
-        typer.echo(exc.message_en, err=True)
-        raise typer.Exit(2) from exc
-
-
 def _clock(settings: Settings, today: str | None) -> Clock:
     if not today:
         return SystemClock(settings.tz)
@@ -52,11 +45,6 @@ def _clock(settings: Settings, today: str | None) -> Clock:
         typer.echo(f"--today must be YYYY-MM-DD, got {today!r}", err=True)
         raise typer.Exit(2) from exc
     return FixedClock(datetime.combine(day, time(9, 0), tzinfo=settings.tz))
-
-
-def _fail(exc: BankpmError, lang: str = "en") -> None:
-    typer.echo(exc.message(lang), err=True)
-    raise typer.Exit(1)
 
 
 @app.command()

@@ -48,15 +48,20 @@ async def serve(server: SandboxServer, *, seed: bool = True) -> None:
     if not server.running:
         await server.start()
     print(describe(server), flush=True)
+    try:
+        await until_stopped()
+    finally:
+        await server.stop()
+
+
+async def until_stopped() -> None:
+    """Return on SIGINT or SIGTERM (Ctrl-C), so that callers shut down cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await server.stop()
+    await stop.wait()
 
 
 def run_sandbox(
