@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bankpm_core import charts
 from bankpm_core.answer import Answer, ErrorInfo, Suggestion, TextBlock
 from bankpm_core.clock import Clock
 from bankpm_core.errors import BadInputError, BankpmError
@@ -72,8 +73,6 @@ class Assistant:
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the segmenter, the chart
         font, and each capability's models and indexes (failures are logged, not raised)."""
-        from bankpm_core import charts
-
         parts: list[tuple[str, object]] = [("router", getattr(self.router, "warm_up", None))]
         parts.append(("charts", charts._font_family))
         parts += [(name, getattr(cap, "warm_up", None)) for name, cap in self.capabilities.items()]
@@ -113,9 +112,7 @@ class Assistant:
             )
         answer = _masked(answer)
         if draw_charts:
-            from bankpm_core.charts import render_charts
-
-            render_charts(answer)
+            charts.render_charts(answer)
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
         if self.on_answer:
             self.on_answer(answer, user)

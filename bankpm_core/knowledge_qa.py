@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOT_ANSWERED_TOKEN = "NOT_IN_SOURCES"
-NOT_ANSWERED = object()  # the LLM read the passages and says they do not answer
+
+
+class LLMVeto:
+    """The LLM read the passages and says they do not answer the question."""
+
 
 Lang = Literal["zh", "en"]
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|[^\n]+")
@@ -137,17 +141,14 @@ class KnowledgeBase:
         if self.is_empty():
             return _empty_index_answer(question, lang)
         grounding = self.ground(question)
-        answer = None
-        if grounding.grounded:
-            verdict = self._llm_compose(question, lang, grounding.passages)
-            if verdict is NOT_ANSWERED:
-                # the model read the passages and found no answer: refuse, as a person would
-                grounding = Grounding(grounding.passages, grounding.confidence, False)
-                answer = _refusal(question, lang, grounding)
-                answer.result["checked_by_llm"] = True
-            else:
-                answer = self._grounded_answer(question, lang, grounding, verdict)
-        if answer is None:
+        llm = self._llm_compose(question, lang, grounding.passages) if grounding.grounded else None
+        if isinstance(llm, LLMVeto):
+            # the model read the passages and found no answer: refuse, as a person would
+            answer = _refusal(question, lang, replace(grounding, grounded=False))
+            answer.result["checked_by_llm"] = True
+        elif grounding.grounded:
+            answer = self._grounded_answer(question, lang, grounding, llm)
+        else:
             answer = _refusal(question, lang, grounding)
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
@@ -196,11 +197,11 @@ class KnowledgeBase:
 
     def _llm_compose(
         self, question: str, lang: Lang, passages: Sequence[Passage]
-    ) -> str | object | None:
+    ) -> str | LLMVeto | None:
         """Optional: an LLM phrases the answer strictly from the cited passages — or vetoes it.
 
         Returns the model's text (kept only if it cites the passages as [n]),
-        :data:`NOT_ANSWERED` when the model says the passages do not answer the question
+        :class:`LLMVeto` when the model says the passages do not answer the question
         (the retrieval score alone cannot always tell a loosely related article from an
         answer), or None when no model is configured or it fails: the extractive answer
         then stands on its own.
@@ -239,7 +240,7 @@ class KnowledgeBase:
             log.warning("LLM composition failed, using the extractive answer: %s", exc)
             return None
         if NOT_ANSWERED_TOKEN in text:
-            return NOT_ANSWERED
+            return LLMVeto()
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
         if not cited or not cited <= set(range(1, len(passages) + 1)):
             log.warning("LLM answer without valid citations dropped: %r", text[:200])

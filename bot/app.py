@@ -36,11 +36,10 @@ from bankpm_core.clock import Clock
 from bankpm_core.config import Settings
 from bankpm_core.errors import ConfigError
 from bankpm_core.uploads import Uploads
-from bankpm_core.users import UserContext
 from bot import handlers
 from bot.context import SERVICES_KEY, BotContext, BoundedStore, FollowUps, Services
 from bot.safebot import make_bot
-from bot.texts import COMMANDS, EXAMPLES
+from bot.texts import COMMANDS
 from bot.workers import AnswerPool, ProcessAnswers, ThreadAnswers
 
 log = logging.getLogger(__name__)
@@ -111,17 +110,12 @@ async def on_shutdown(application: BotApplication) -> None:
 
 
 async def warm_up(services: Services) -> None:
-    """Answer one real question per worker off the loop, so the first users do not pay for
-    loading tokenizer dictionaries and chart fonts (seconds)."""
-    question = EXAMPLES["metric"][services.settings.language][0]
-    user = UserContext(user_id="warm-up", role="admin")
-    count = getattr(services.answers, "processes", 0)
+    """Warm the answer pool off the loop, so the first users do not pay for loading the
+    segmenter, the embedding model, the index and the chart font (seconds)."""
     try:
-        if not count:  # threads share this process's assistant (workers warm themselves)
-            await asyncio.to_thread(services.assistant.warm_up)
-        await asyncio.gather(*(services.answers.ask(question, user) for _ in range(count or 1)))
+        await services.answers.warm_up()
     except Exception:
-        log.exception("warm-up question failed")
+        log.exception("warm-up failed")
 
 
 async def register_commands(application: BotApplication) -> None:

@@ -47,6 +47,10 @@ class AnswerPool(Protocol):
         """``answer`` with its charts drawn; runs only when no question is waiting."""
         ...
 
+    async def warm_up(self) -> None:
+        """Load models, indexes and fonts before the first user's question needs them."""
+        ...
+
     def refresh(self) -> None: ...
 
     def close(self) -> None: ...
@@ -113,6 +117,10 @@ class ThreadAnswers:
     async def draw(self, answer: Answer) -> Answer:
         return await self._run(CHART, functools.partial(render_charts, answer))
 
+    async def warm_up(self) -> None:
+        await self._run(QUESTION, self.assistant.warm_up)
+        await self.ask(warm_up_question(self.assistant), WARM_UP_USER)
+
     def refresh(self) -> None:
         """Nothing to do: threads share the one Assistant."""
 
@@ -129,14 +137,26 @@ def _init_worker(settings: Settings, factory: Callable[[Settings], Any] | None) 
         from bankpm_core.bootstrap import build_assistant as factory
     _worker_assistant = factory(settings)
     try:  # load dictionaries, fonts and indexes now, not on a user's first question
-        from bot.texts import EXAMPLES
-
-        warm = getattr(_worker_assistant, "warm_up", None)
-        if callable(warm):
-            warm()
-        _worker_assistant.ask(EXAMPLES["metric"][settings.language][0])
+        _worker_assistant.warm_up()
+        _worker_assistant.ask(warm_up_question(_worker_assistant), WARM_UP_USER)
     except Exception:
-        log.exception("warm-up question failed in a worker")
+        log.exception("warm-up failed in a worker")
+
+
+def _ping() -> int:
+    import os
+
+    return os.getpid()
+
+
+WARM_UP_USER = UserContext(user_id="warm-up", role="admin")
+
+
+def warm_up_question(assistant: Any) -> str:
+    """A real metric question in the assistant's language: it touches the database too."""
+    from bot.texts import EXAMPLES
+
+    return EXAMPLES["metric"][assistant.default_language][0]
 
 
 def _ask_in_worker(question: str, user: UserContext) -> Answer:
@@ -178,6 +198,10 @@ class ProcessAnswers:
 
     async def draw(self, answer: Answer) -> Answer:
         return await self._run(CHART, render_charts, answer)
+
+    async def warm_up(self) -> None:
+        """Start every worker now (each warms itself up as it starts, see _init_worker)."""
+        await asyncio.gather(*(self._run(QUESTION, _ping) for _ in range(self.processes)))
 
     def refresh(self) -> None:
         """New workers (they load the index afresh); running questions finish on the old."""

@@ -39,7 +39,10 @@ class Canned:
     """What a worker process builds instead of the real Assistant (module-level: picklable)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.language = settings.language
+        self.language = self.default_language = settings.language
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
 
     def ask(
         self, question: str, user: UserContext | None = None, *, draw_charts: bool = True
