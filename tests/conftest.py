@@ -57,6 +57,20 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> str
 
 
 @pytest.fixture(scope="session")
+def small_bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A scale-0.05 sample bank without rollups (about 1,300 loans): the pricing and
+    complaint models read its raw tables. Read-only, like every shared bank."""
+    from bankpm_core.db import make_engine
+    from ingest.sample_bank import generate
+
+    path = tmp_path_factory.mktemp("small_bank") / "bank.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    generate(engine, seed=SAMPLE_SEED, today=TODAY, scale=0.05, months=36)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
 def sample_engine(sample_db: str) -> Iterator[Engine]:
     from bankpm_core.db import make_engine
 

@@ -9,36 +9,19 @@ set-up) and ``selenium``; skipped with the reason when any is missing.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser import NEEDS_CHROMIUM, chromium
+
 if TYPE_CHECKING:
     from conftest import BotHarness
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=390,844",  # a phone
-)
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
-    pytest.mark.skipif(
-        not CHROMEDRIVER.exists(), reason="needs Debian's chromium-driver (/usr/bin/chromedriver)"
-    ),
+    *NEEDS_CHROMIUM,
 ]
 
 QUESTION = "闪借近6个月逾期率趋势"
@@ -46,19 +29,11 @@ QUESTION = "闪借近6个月逾期率趋势"
 
 def converse(url: str, user_id: int) -> dict[str, object]:
     """Blocking browser session (runs in a thread while the bot answers on the loop)."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    profile = tempfile.mkdtemp(prefix="bankpm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium() as driver:
         wait = WebDriverWait(driver, 30, poll_frequency=0.1)
         driver.get(f"{url}/?user={user_id}")
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
@@ -83,9 +58,6 @@ def converse(url: str, user_id: int) -> dict[str, object]:
             "follow_up": label,
             "user_messages": len(driver.find_elements(By.CSS_SELECTOR, ".msg.user")),
         }
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 async def test_a_person_asks_sees_numbers_and_chart_and_presses_a_follow_up(

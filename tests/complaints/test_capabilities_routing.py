@@ -21,14 +21,14 @@ parser = pytest.importorskip(
 
 
 @pytest.fixture(scope="module")
-def assistant(complaint_bank, fixed_clock) -> Assistant:
+def assistant(small_bank, clock) -> Assistant:
     catalog = load_catalog(REPO / "knowledge" / "catalog.yaml")
-    metrics = MetricEngine(complaint_bank, catalog, use_rollups=False)
+    metrics = MetricEngine(small_bank, catalog, use_rollups=False)
     a = Assistant(
         catalog=catalog,
         metrics=metrics,
-        router=parser.Router(catalog, fixed_clock),
-        clock=fixed_clock,
+        router=parser.Router(catalog, clock),
+        clock=clock,
     )
     settings = Settings(_env_file=None)
     a.capabilities["pricing"] = pricing_capability.build(settings, a)

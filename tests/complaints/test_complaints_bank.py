@@ -25,20 +25,20 @@ OCT = Period(date(2026, 10, 1), date(2026, 11, 1), "month")
 
 
 @pytest.fixture(scope="module")
-def store(complaint_bank) -> ComplaintStore:
-    return ComplaintStore(complaint_bank)
+def store(small_bank) -> ComplaintStore:
+    return ComplaintStore(small_bank)
 
 
 @pytest.fixture(scope="module")
-def raw(complaint_bank) -> pd.DataFrame:
-    frame = pd.read_sql("select * from complaints", complaint_bank)
+def raw(small_bank) -> pd.DataFrame:
+    frame = pd.read_sql("select * from complaints", small_bank)
     frame["received_on"] = pd.to_datetime(frame["received_on"]).dt.date
     return frame
 
 
 @pytest.fixture(scope="module")
-def capability(store, taxonomy, fixed_clock) -> ComplaintsCapability:
-    return ComplaintsCapability(taxonomy, store, CATALOG, fixed_clock)
+def capability(store, taxonomy, clock) -> ComplaintsCapability:
+    return ComplaintsCapability(taxonomy, store, CATALOG, clock)
 
 
 def in_period(frame: pd.DataFrame, period: Period) -> pd.DataFrame:

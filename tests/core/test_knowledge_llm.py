@@ -4,10 +4,7 @@ costs the user the extractive answer."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -16,49 +13,32 @@ from pydantic import SecretStr
 from bankpm_core.bootstrap import build_assistant
 from bankpm_core.config import Settings
 from bankpm_core.setup import _index_knowledge
+from tests.http_fakes import JsonEndpoint
 
 QUESTION = "催收可以在什么时间段联系客户？"
 
 
 class FakeLLM:
-    """A chat-completions endpoint on 127.0.0.1 whose next reply the test chooses."""
+    """A chat-completions endpoint whose next reply (and status) the test chooses."""
 
     def __init__(self) -> None:
         self.reply: str | None = "ok"
         self.status = 200
-        self.requests: list[dict[str, Any]] = []
-        fake = self
+        self.endpoint = JsonEndpoint(self._respond)
+        self.requests = self.endpoint.requests
+        self.url = self.endpoint.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append(
-                    {"path": self.path, "auth": self.headers.get("Authorization"), **body}
-                )
-                payload = {"choices": [{"message": {"role": "assistant", "content": fake.reply}}]}
-                data = json.dumps(payload).encode() if fake.status == 200 else b"boom"
-                self.send_response(fake.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}/v1"
+    def _respond(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        if self.status != 200:
+            return self.status, b"boom"
+        return 200, {"choices": [{"message": {"role": "assistant", "content": self.reply}}]}
 
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[FakeLLM]:
     fake = FakeLLM()
     yield fake
-    fake.server.shutdown()
+    fake.endpoint.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,8 @@ small sample bank built once per module (scale 0.05)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
-
 import pytest
-from sqlalchemy.engine import Engine
 
-from bankpm_core.clock import FixedClock
 from bankpm_core.pricing import PricingConfig, parse_pricing_config
 
 TEST_CONFIG = {
@@ -76,21 +69,3 @@ def pricing_config() -> PricingConfig:
     config, problems = parse_pricing_config(TEST_CONFIG, "tests/pricing/conftest.py")
     assert config is not None, problems
     return config
-
-
-@pytest.fixture(scope="module")
-def small_bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A scale-0.05 sample bank (about 1,300 loans), built once per test module."""
-    from bankpm_core.db import make_engine
-    from ingest.sample_bank import generate
-
-    path: Path = tmp_path_factory.mktemp("pricing_bank") / "bank.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    generate(engine, seed=7, today=date(2026, 11, 29), scale=0.05, months=36)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def fixed_clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))

@@ -155,9 +155,7 @@ def test_unknown_segment_gets_suggestions(capability) -> None:
     )
 
 
-def test_negative_roe_is_a_clear_error_through_the_assistant(
-    small_bank, capability, fixed_clock
-) -> None:
+def test_negative_roe_is_a_clear_error_through_the_assistant(small_bank, capability, clock) -> None:
     question = "闪借建议定价 ROE -5%"
     route = Route(
         intent="pricing", language="zh", slots={"product": "FLASH", "overrides": {"roe": -0.05}}
@@ -166,7 +164,7 @@ def test_negative_roe_is_a_clear_error_through_the_assistant(
         catalog=CATALOG,
         metrics=MetricEngine(small_bank, CATALOG, use_rollups=False),
         router=FixedRouter({question: route}),
-        clock=fixed_clock,
+        clock=clock,
         capabilities={"pricing": capability},
     )
     answer = assistant.ask(question, USER)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,51 +13,29 @@ from bankpm_core.config import Settings, load_settings
 from bankpm_core.errors import ConfigError
 from bankpm_core.knowledge_qa import KnowledgeBase
 from bankpm_core.retrieval.embeddings import HashingEmbedder, OpenAIEmbedder, make_embedder
+from tests.http_fakes import JsonEndpoint
 
 
-class FakeEmbeddings:
-    """``POST /v1/embeddings`` answering with hashing vectors (lexical, deterministic)."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-        model = HashingEmbedder(dim=64)
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.calls.append({"path": self.path, "auth": self.headers.get("Authorization")})
-                fake.calls[-1].update(body)
-                vectors = model.embed(body["input"])
-                # out of order on purpose: clients must sort by index
-                data = [
-                    {"object": "embedding", "index": i, "embedding": v.tolist()}
-                    for i, v in reversed(list(enumerate(vectors)))
-                ]
-                raw = json.dumps({"object": "list", "data": data}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+def embeddings_reply(path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """``/embeddings`` answered with hashing vectors (lexical, deterministic), out of order
+    on purpose: clients must sort by index."""
+    vectors = HashingEmbedder(dim=64).embed(body["input"])
+    data = [
+        {"object": "embedding", "index": i, "embedding": v.tolist()}
+        for i, v in reversed(list(enumerate(vectors)))
+    ]
+    return 200, {"object": "list", "data": data}
 
 
 @pytest.fixture()
-def endpoint() -> Iterator[FakeEmbeddings]:
-    fake = FakeEmbeddings()
+def endpoint() -> Iterator[JsonEndpoint]:
+    fake = JsonEndpoint(embeddings_reply)
     yield fake
-    fake.server.shutdown()
+    fake.close()
 
 
 def test_the_index_uses_the_banks_own_model(
-    endpoint: FakeEmbeddings, corpus: Path, tmp_path: Path
+    endpoint: JsonEndpoint, corpus: Path, tmp_path: Path
 ) -> None:
     settings = load_settings(
         data_dir=tmp_path / "data",
@@ -74,11 +49,11 @@ def test_the_index_uses_the_banks_own_model(
     assert not report.problems and report.chunks_written > 0
     hits = kb.search("催收 联系 同事", k=3)
     assert hits and "collection" in hits[0].source
-    assert {c["path"] for c in endpoint.calls} == {"/v1/embeddings"}
+    assert {c["path"] for c in endpoint.requests} == {"/v1/embeddings"}
     assert all(
-        c["model"] == "bank-embed-v2" and c["auth"] == "Bearer sk-emb" for c in endpoint.calls
+        c["model"] == "bank-embed-v2" and c["auth"] == "Bearer sk-emb" for c in endpoint.requests
     )
-    embedded = [t for c in endpoint.calls for t in c["input"]]
+    embedded = [t for c in endpoint.requests for t in c["input"]]
     assert len(embedded) >= report.chunks_written and "催收 联系 同事" in embedded
 
 

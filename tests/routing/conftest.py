@@ -5,9 +5,6 @@ The clock is fixed at 2026-11-29 10:00 Asia/Shanghai, the ``today`` of the case 
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from bankpm_core.clock import FixedClock
@@ -16,12 +13,7 @@ from bankpm_core.routing import Router
 
 
 @pytest.fixture(scope="session")
-def fixed_clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 29, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
-
-
-@pytest.fixture(scope="session")
-def router(catalog: Catalog, fixed_clock: FixedClock) -> Router:
-    built = Router(catalog, fixed_clock)
+def router(catalog: Catalog, clock: FixedClock) -> Router:
+    built = Router(catalog, clock)
     built.warm_up()
     return built

@@ -9,53 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 from sandbox_helpers import Harness
 
 from bot.sandbox import SandboxServer
+from tests.browser import NEEDS_CHROMIUM, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-CHROME_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=390,844",  # a phone-sized viewport
-)
-
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)"),
-    pytest.mark.skipif(
-        not CHROMEDRIVER.exists(), reason="needs Debian's chromium-driver (/usr/bin/chromedriver)"
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 def browse(url: str, user_id: int, screenshot: str | None) -> dict[str, object]:
     """Drive the page like a person would (blocking; runs in a worker thread)."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    profile = tempfile.mkdtemp(prefix="sandbox-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*CHROME_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium() as driver:
         wait = WebDriverWait(driver, 10, poll_frequency=0.05)
         driver.get(f"{url}/?user={user_id}")
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
@@ -83,9 +53,6 @@ def browse(url: str, user_id: int, screenshot: str | None) -> dict[str, object]:
             "bold": bold,
             "buttons_left": len(driver.find_elements(By.CSS_SELECTOR, "button.inline-btn")),
         }
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 async def test_chat_page_end_to_end(sandbox: SandboxServer, harness: Harness) -> None:
