@@ -11,11 +11,12 @@ Side by side, in the same run: (a) plain LangChain — RecursiveCharacterTextSpl
 article-level chunks (same tokenizer, no expansion). ``ans-right``: of the questions a
 system answers (does not refuse), the share whose first citation is a right article —
 what a user actually gets. Refusal thresholds of every
-system are calibrated on the dev split (false refusals ≤ 5 %) and reported on the
-test split, on all questions, and on a separate hold-out set
-(``retrieval_questions_holdout.yaml``: 80 questions written later by someone who saw
-neither the tuning questions nor the system, and never used for tuning — the honest
-estimate of how the system does on questions nobody tuned it for).
+system are calibrated on the tuning set (``retrieval_questions.yaml``, false refusals
+≤ 5 % there; our refusal weights are fitted there too, ``--fit``) and reported on it
+and on a separate hold-out set (``retrieval_questions_holdout.yaml``: 80 questions
+written later by someone who saw neither the tuning questions nor the system, and
+never used for tuning — the honest estimate of how the system does on questions
+nobody tuned it for).
 
 The speed run builds a ≥ 20k-chunk index by ingesting the regulations many times
 under different folder names (copy_00/, copy_01/ …, each file's first line tagged so
@@ -27,7 +28,7 @@ minutes. Ingestion throughput is measured on the first, uncached ingest.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import itertools
 import os
 import resource
 import shutil
@@ -47,7 +48,12 @@ sys.path.insert(0, str(REPO))
 
 from bankpm_core.config import load_settings  # noqa: E402
 from bankpm_core.knowledge_qa import KnowledgeBase  # noqa: E402
-from bankpm_core.retrieval.confidence import FEATURES, confidence, feature_vector  # noqa: E402
+from bankpm_core.retrieval.confidence import (  # noqa: E402
+    FEATURES,
+    SIGNALS,
+    confidence,
+    feature_vector,
+)
 from bankpm_core.retrieval.embeddings import USEEmbedder  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data" / "regulations"
@@ -68,15 +74,6 @@ class Question:
     @property
     def answerable(self) -> bool:
         return bool(self.targets)
-
-    @property
-    def split(self) -> str:
-        return split_of(self.id)
-
-
-def split_of(qid: str) -> str:
-    """Stable dev/test split by id hash (about half each, independent of order)."""
-    return "dev" if int(hashlib.sha1(qid.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
@@ -132,9 +129,9 @@ def metrics(run: Run, questions: Sequence[Question], threshold: float) -> dict[s
     }
 
 
-def calibrate(run: Run, dev: Sequence[Question]) -> float:
-    """Highest threshold whose false-refusal rate on dev answerables stays ≤ 5 %."""
-    ans = sorted(run.scores[q.id] for q in dev if q.answerable)
+def calibrate(run: Run, tuning: Sequence[Question]) -> float:
+    """Highest threshold whose false-refusal rate on tuning answerables stays ≤ 5 %."""
+    ans = sorted(run.scores[q.id] for q in tuning if q.answerable)
     if not ans:
         return 0.0
     allowed = int(np.floor(MAX_FALSE_REFUSAL * len(ans)))
@@ -162,20 +159,57 @@ def run_hybrid(kb: KnowledgeBase, questions: Sequence[Question], root: str) -> R
     return run
 
 
-def fit_refusal(run: Run, dev: Sequence[Question], l2: float = 0.002) -> dict[str, float]:
-    """Logistic regression (answerable vs not) on the dev split's top-passage features."""
-    qs = [q for q in dev if q.id in run.features]
-    x = np.array([[run.features[q.id][k] for k in FEATURES] for q in qs])
+def fit_refusal(
+    run: Run,
+    questions: Sequence[Question],
+    features: Sequence[str] = FEATURES,
+    l2: float = 0.02,
+    steps: int = 5000,
+) -> dict[str, float]:
+    """Logistic regression (answerable vs not) on the top-passage features."""
+    qs = [q for q in questions if q.id in run.features]
+    x = np.array([[run.features[q.id][k] for k in features] for q in qs])
     y = np.array([1.0 if q.answerable else 0.0 for q in qs])
     x = np.hstack([np.ones((len(qs), 1)), x])
     w = np.zeros(x.shape[1])
     # weight the classes equally: there are far fewer unanswerable questions
     cw = np.where(y == 1, 0.5 / max(y.mean(), 1e-6), 0.5 / max(1 - y.mean(), 1e-6))
-    for _ in range(20000):
+    for _ in range(steps):
         p = 1 / (1 + np.exp(-x @ w))
         grad = x.T @ ((p - y) * cw) / len(y) + l2 * np.r_[0, w[1:]]
         w -= 0.5 * grad
-    return {"bias": float(w[0]), **{k: float(v) for k, v in zip(FEATURES, w[1:], strict=True)}}
+    return {"bias": float(w[0]), **{k: float(v) for k, v in zip(features, w[1:], strict=True)}}
+
+
+def select_refusal_features(
+    run: Run, questions: Sequence[Question], folds: int = 5
+) -> list[tuple[float, tuple[str, ...]]]:
+    """Every subset of the signals, by 5-fold cross-validated AUC on the tuning set.
+
+    Few questions and many correlated signals: a model with all of them fits the tuning
+    set and not the next question. The subset is chosen by how well it predicts
+    questions it was not fitted on.
+    """
+    qs = [q for q in questions if q.id in run.features]
+    fold_of = np.random.default_rng(0).permutation(len(qs)) % folds
+    y = np.array([q.answerable for q in qs])
+    out = []
+    for r in range(1, len(SIGNALS) + 1):
+        for subset in itertools.combinations(SIGNALS, r):
+            scores = np.zeros(len(qs))
+            for k in range(folds):
+                train = [q for q, f in zip(qs, fold_of, strict=True) if f != k]
+                w = fit_refusal(run, train, subset, steps=2000)
+                for i in np.flatnonzero(fold_of == k):
+                    scores[i] = _sigmoid(w, run.features[qs[i].id], subset)
+            out.append((_auc(scores[y], scores[~y]), subset))
+    return sorted(out, key=lambda t: -t[0])
+
+
+def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float(np.mean((pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])))
 
 
 def _matches(source: str, section: str, targets: Sequence[tuple[str, str]], root: str) -> bool:
@@ -373,8 +407,8 @@ def serve_probe(data_dir: Path) -> None:
     )
 
 
-def _sigmoid(w: dict[str, float], x: dict[str, float]) -> float:
-    z = w["bias"] + sum(w[k] * x[k] for k in FEATURES)
+def _sigmoid(w: dict[str, float], x: dict[str, float], features: Sequence[str] = FEATURES) -> float:
+    z = w["bias"] + sum(w[k] * x[k] for k in features)
     return float(1 / (1 + np.exp(-z)))
 
 
@@ -421,7 +455,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-chunks", type=int, default=20_000)
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument(
-        "--fit", action="store_true", help="fit the refusal weights on dev and print them"
+        "--fit",
+        action="store_true",
+        help="choose the refusal signals by cross-validation on the tuning set, fit their "
+        "weights there and print them",
     )
     parser.add_argument("--data-dir", type=Path, help="reuse an index here (default: a temp dir)")
     parser.add_argument("--speed-only", action="store_true", help="only the 20k-chunk speed run")
@@ -438,8 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     n_zh = sum(1 for q in questions if any("\u4e00" <= ch <= "\u9fff" for ch in q.q))
     print(
         f"questions: {len(questions)} ({n_zh / len(questions):.0%} Chinese, "
-        f"{sum(not q.answerable for q in questions)} unanswerable, {sum(q.xl for q in questions)} cross-lingual); "
-        f"dev {sum(q.split == 'dev' for q in questions)} / test {sum(q.split == 'test' for q in questions)}"
+        f"{sum(not q.answerable for q in questions)} unanswerable, {sum(q.xl for q in questions)} cross-lingual)"
     )
     embedder = USEEmbedder()
     embedder.embed(["warm-up"])
@@ -473,33 +509,32 @@ def main(argv: list[str] | None = None) -> int:
             lc, lc_rate = run_langchain(asked, embedder, spans, root, workdir)
             runs += [lc, run_bm25(kb, asked, root)]
             print(f"(LangChain baseline indexed at {lc_rate:.0f} chunks/s)")
-        dev = [q for q in questions if q.split == "dev"]
-        test = [q for q in questions if q.split == "test"]
         if args.fit:
-            weights = fit_refusal(runs[0], dev)
-            print("fitted refusal weights (dev):", {k: round(v, 2) for k, v in weights.items()})
+            ranked = select_refusal_features(runs[0], questions)
+            print("refusal signals by 5-fold cross-validated AUC on the tuning set:")
+            for auc, subset in ranked[:5]:
+                print(f"  {auc:.3f}  {', '.join(subset)}")
+            chosen = ranked[0][1]
+            weights = fit_refusal(runs[0], questions, chosen)
+            print("fitted refusal weights:", {k: round(v, 2) for k, v in weights.items()})
             for q in asked:
                 if q.id in runs[0].features:
-                    runs[0].scores[q.id] = _sigmoid(weights, runs[0].features[q.id])
+                    runs[0].scores[q.id] = _sigmoid(weights, runs[0].features[q.id], chosen)
         xl = [q for q in questions if q.xl]
         print()
-        rows_test, rows_all, rows_dev = [], [], []
+        rows_all = []
         for run in runs:
-            thr = calibrate(run, dev)
-            rows_dev.append((run.name, metrics(run, dev, thr), thr))
-            rows_test.append((run.name, metrics(run, test, thr), thr))
+            thr = calibrate(run, questions)
             rows_all.append((run.name, metrics(run, questions, thr), thr))
-        print(table(rows_test, "TEST split (thresholds calibrated on dev)"))
-        print()
-        print(table(rows_dev, "DEV split"))
-        print()
-        print(table(rows_all, "ALL questions"))
+        print(
+            table(rows_all, "TUNING set (refusal thresholds calibrated here: false refusals ≤ 5 %)")
+        )
         print()
         if holdout:
             n_hzh = sum(1 for q in holdout if any("\u4e00" <= ch <= "\u9fff" for ch in q.q))
             rows_hold = [
                 (name, metrics(run, holdout, thr), thr)
-                for run, (name, _m, thr) in zip(runs, rows_dev, strict=True)
+                for run, (name, _m, thr) in zip(runs, rows_all, strict=True)
             ]
             print(
                 table(

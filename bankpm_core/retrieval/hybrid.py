@@ -160,16 +160,26 @@ class HybridSearcher:
         interprets = _interpretation_links(snap, units)
         units += [rule for rule in interprets if rule not in units]
 
-        # exact dense similarity for candidates only lexical search found
+        # exact dense similarity for candidates only lexical search found, and the plain
+        # query's similarity for those only the expanded query found (the refusal score
+        # reads the user's own words: a missing value would read as "unrelated")
         need = {}
         for u in units:
-            if not any(r in dense_sim for r in snap.unit_chunks[u]):
-                best = max(snap.unit_chunks[u], key=lambda r: lex_scores[r])
-                need[snap.ids[best]] = best
+            rows = snap.unit_chunks[u]
+            if any(r in plain_sim for r in rows):
+                continue
+            found = [r for r in rows if r in dense_sim]
+            best = (
+                max(found, key=dense_sim.__getitem__)
+                if found
+                else max(rows, key=lambda r: lex_scores[r])
+            )
+            need[snap.ids[best]] = best
         for cid, vec in self.index.vectors(list(need)).items():
             sims = qvecs @ vec
-            dense_sim[need[cid]] = float(np.max(sims))
-            plain_sim[need[cid]] = float(sims[0])
+            row = need[cid]
+            dense_sim[row] = max(dense_sim.get(row, -1.0), float(np.max(sims)))
+            plain_sim[row] = float(sims[0])
 
         unit_lang = {u: snap.meta[snap.unit_chunks[u][0]].get("language", "zh") for u in units}
         unit_lex = {u: float(max(lex_scores[r] for r in snap.unit_chunks[u])) for u in units}
@@ -274,7 +284,9 @@ def _oov_share(snap: Snapshot, qa: QueryAnalysis) -> float:
     if not total:
         return 0.0
     missing = sum(
-        max(u.weight, 0.1) for u in qa.units if not u.concept and snap.bm25.term_id(u.label) is None
+        max(u.weight, 0.1)
+        for u in qa.units
+        if not u.concept and snap.bm25.term_id(u.label) is None and len(u.terms) == 1
     )
     return missing / total
 
