@@ -62,7 +62,9 @@ class SearchConfig:
     preamble_penalty: float = 0.25
     jurisdiction_bonus: float = 0.5  # the question names China / the US: near-filter
     # no cue: a question is about its own language's rules (a Chinese PM asking about US
-    # rules says 美国…); nearly as strong as a named jurisdiction
+    # rules says 美国…); nearly as strong as a named jurisdiction. For external law only:
+    # the bank's own documents (front matter names an owner) bind it in any language —
+    # an English question about the Chinese card manual is still about that manual
     same_language_bonus: float = 0.4
     title_bonus: float = 0.1
     heading_bonus: float = 0.15  # share of the question found in the unit's own heading
@@ -235,7 +237,7 @@ class HybridSearcher:
                 prior -= cfg.preamble_penalty if unit_type == "preamble" else cfg.secondary_penalty
             if qa.jurisdiction:
                 prior += cfg.jurisdiction_bonus if lang == qa.jurisdiction else 0.0
-            elif lang == qa.language:
+            elif lang == qa.language or head.get("owner"):
                 prior += cfg.same_language_bonus
             if _title_named(head.get("title", ""), query) or _title_named(
                 head.get("title_en", ""), query

@@ -1,0 +1,167 @@
+"""What a PM gets from `bankpm ask` on the bundled knowledge: knowledge/QUESTIONS.md end to end.
+
+Run:  .venv/bin/python bench/bench_knowledge.py [--show]
+
+Every question in knowledge/QUESTIONS.md (section A: answerable, with the document
+and heading/article that answers it; section B: not answered by the documents) goes
+through ``Assistant.ask`` — routing, retrieval, the refusal score and the answer —
+on a fresh index of the bundled knowledge. Reported: how many answerable questions
+reach the knowledge capability, are answered (not refused), cite the right passage
+first / among the citations; how many unanswerable ones are refused; latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from datetime import datetime  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from bankpm_core.bootstrap import build_assistant  # noqa: E402
+from bankpm_core.clock import FixedClock  # noqa: E402
+from bankpm_core.config import BUNDLED_KNOWLEDGE, Settings  # noqa: E402
+from bankpm_core.setup import _index_knowledge  # noqa: E402
+
+QUESTIONS_MD = BUNDLED_KNOWLEDGE / "QUESTIONS.md"
+
+
+@dataclass(frozen=True)
+class KnowledgeQuestion:
+    number: str
+    language: str
+    text: str
+    document: str | None  # None: the documents do not answer it
+    label: str | None
+
+
+def load_questions(path: Path = QUESTIONS_MD) -> list[KnowledgeQuestion]:
+    """Rows of the two tables: A (answerable: document + label) and B (not answered)."""
+    out: list[KnowledgeQuestion] = []
+    section = ""
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith("## "):
+            section = line[3]
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or not cells[0].isdigit():
+            continue
+        if section == "A":
+            out.append(KnowledgeQuestion(cells[0], cells[1], cells[2], cells[3], cells[4]))
+        elif section == "B":
+            out.append(KnowledgeQuestion(f"B{cells[0]}", cells[1], cells[2], None, None))
+    return out
+
+
+def _rel(source: str) -> str:
+    return source.split("knowledge/")[-1]
+
+
+def _label_matches(section: str, label: str, chapter: str = "") -> bool:
+    """An article exactly ("第七条"; "§ 3" also as "§ 3 Interest rate cap"); a heading by
+    its text, also when the passage is one of its sub-headings (chapter = parent heading)."""
+    if re.fullmatch(r"第.+条", label):
+        return section == label
+    if re.fullmatch(r"§ ?\d+", label):
+        return section == label or section.startswith(label + " ")
+    return label in section or label in chapter
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--show", action="store_true", help="print every question's outcome")
+    args = parser.parse_args(argv)
+    questions = load_questions()
+    from bankpm_core.db import make_engine
+    from ingest.sample_bank import generate
+
+    work = Path(tempfile.mkdtemp(prefix="bankpm-kbench-"))
+    url = f"sqlite:///{work / 'bank.sqlite3'}"
+    clock = FixedClock(datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    engine = make_engine(url)
+    generate(engine, seed=7, today=clock.now().date(), scale=0.05, months=36)
+    engine.dispose()
+    settings = Settings(data_dir=work / "data", database_url=url)
+    t0 = time.perf_counter()
+    report = _index_knowledge(settings, echo=lambda _m: None)
+    print(f"indexed the bundled knowledge: {report} in {time.perf_counter() - t0:.1f}s")
+    assistant = build_assistant(settings, clock)
+    assistant.warm_up()
+
+    answerable = [q for q in questions if q.document]
+    unanswerable = [q for q in questions if not q.document]
+    kb = assistant.capabilities["knowledge"].kb
+    chapters = {
+        (_rel(m.get("source", "")), m.get("section", "")): m.get("chapter", "")
+        for m in kb.index.snapshot().meta
+    }
+    routed = answered = first = anywhere = refused = 0
+    ranks: list[int | None] = []
+    latencies = []
+    for q in questions:
+        t = time.perf_counter()
+        answer = assistant.ask(q.text, draw_charts=False)
+        latencies.append(time.perf_counter() - t)
+        cited = [(_rel(c.source), c.section or "") for c in answer.citations]
+        hits = [
+            i
+            for i, (doc, sec) in enumerate(cited)
+            if doc == q.document
+            and _label_matches(sec, q.label or "", chapters.get((doc, sec), ""))
+        ]
+        if q.document:
+            found = [(_rel(p.source), p.section, p.chapter) for p in kb.search(q.text, k=10)]
+            rank = next(
+                (
+                    i
+                    for i, (doc, sec, chap) in enumerate(found, 1)
+                    if doc == q.document and _label_matches(sec, q.label or "", chap)
+                ),
+                None,
+            )
+            ranks.append(rank)
+            routed += answer.intent == "knowledge"
+            answered += bool(answer.grounded)
+            first += bool(answer.grounded) and hits[:1] == [0]
+            anywhere += bool(answer.grounded) and bool(hits)
+        else:
+            refused += answer.grounded is not True
+        if args.show:
+            ok = (bool(answer.grounded) and hits[:1] == [0]) if q.document else not answer.grounded
+            print(
+                f"{'ok ' if ok else 'BAD'} {q.number:>3} rank={ranks[-1] if q.document else '-'} "
+                f"[{answer.intent}, grounded={answer.grounded}] "
+                f"{q.text[:40]} -> {cited[:2]}"
+            )
+    n = len(answerable)
+    print(f"answerable questions: {n}")
+    r1 = sum(r == 1 for r in ranks) / n
+    r5 = sum(r is not None and r <= 5 for r in ranks) / n
+    mrr = sum(1 / r for r in ranks if r) / n
+    print(f"  search alone: R@1 {r1:.3f}  R@5 {r5:.3f}  MRR@10 {mrr:.3f}")
+    print(f"  routed to knowledge       {routed}/{n} = {routed / n:.0%}")
+    print(f"  answered (not refused)    {answered}/{n} = {answered / n:.0%}")
+    print(f"  right passage cited first {first}/{n} = {first / n:.0%}")
+    print(f"  right passage among cited {anywhere}/{n} = {anywhere / n:.0%}")
+    print(
+        f"unanswerable questions refused: {refused}/{len(unanswerable)} = "
+        f"{refused / len(unanswerable):.0%}"
+    )
+    print(
+        f"Assistant.ask latency: p50 {1000 * statistics.median(latencies):.0f} ms, "
+        f"p95 {1000 * statistics.quantiles(latencies, n=20)[-1]:.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
