@@ -75,6 +75,9 @@ class SearchConfig:
     jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
     expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
     cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
+    # dense similarity is discounted by a unit's within-document hubness (index.unit_hubness):
+    # an overview section must not answer every question about its document
+    hub_penalty: float = 0.2
     thesaurus: bool = True  # expand leftover Chinese words with their Cilin synonyms
 
 
@@ -203,7 +206,8 @@ class HybridSearcher:
             )[:2]
             cov, missing = _coverage(snap, best_rows, qa, unit_ids, lang, cfg.cross_neutral)
             feats[u] = {
-                "dense": max((dense_sim[r] for r in rows if r in dense_sim), default=0.0),
+                "dense": max((dense_sim[r] for r in rows if r in dense_sim), default=0.0)
+                - cfg.hub_penalty * float(snap.hub[u]),
                 "dense_plain": max((plain_sim[r] for r in rows if r in plain_sim), default=0.0),
                 "lex": unit_lex[u] / denom,
                 "coverage": cov,

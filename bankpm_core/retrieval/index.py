@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from bankpm_core.retrieval.text import TextAnalyzer
 from bankpm_core.retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
-_SNAPSHOT_VERSION = 2
+_SNAPSHOT_VERSION = 3
 
 
 @dataclass
@@ -39,9 +39,15 @@ class Snapshot:
     unit_chunks: list[list[int]]
     bm25: BM25Index
     row_of: dict[str, int]
+    hub: np.ndarray  # unit -> within-document hubness (see unit_hubness)
 
     @classmethod
-    def build(cls, fingerprint: str, records: Sequence[tuple[str, str, dict]]) -> Snapshot:
+    def build(
+        cls,
+        fingerprint: str,
+        records: Sequence[tuple[str, str, dict]],
+        vectors: Iterable[tuple[str, np.ndarray]] = (),
+    ) -> Snapshot:
         ids, texts, metas, lex = [], [], [], []
         unit_ids: dict[tuple[str, str, str], int] = {}
         unit_of = np.zeros(len(records), dtype=np.int32)
@@ -60,6 +66,8 @@ class Snapshot:
             unit_of[i] = u
         for members in unit_chunks:
             members.sort(key=lambda j: int(metas[j].get("span_start", 0) or 0))
+        row_of = {cid: i for i, cid in enumerate(ids)}
+        docs = [metas[members[0]].get("source", "") for members in unit_chunks]
         return cls(
             fingerprint=fingerprint,
             ids=ids,
@@ -68,8 +76,52 @@ class Snapshot:
             unit_of=unit_of,
             unit_chunks=unit_chunks,
             bm25=BM25Index.build(lex),
-            row_of={cid: i for i, cid in enumerate(ids)},
+            row_of=row_of,
+            hub=unit_hubness(vectors, row_of, unit_of, docs),
         )
+
+
+def unit_hubness(
+    vectors: Iterable[tuple[str, np.ndarray]],
+    row_of: dict[str, int],
+    unit_of: np.ndarray,
+    unit_docs: Sequence[str],
+) -> np.ndarray:
+    """How much more a unit resembles its whole document than its sibling units do.
+
+    An overview section (产品概述, 第二条 on scope, § 1 Purpose) resembles every other
+    section of its document, so it is close to every question about that document and
+    outranks the section that answers it by being general — the hubness of embedding
+    spaces (Radovanović et al. 2010; CSLS in Conneau et al. 2018 discounts it the same
+    way). Measured as the cosine of the unit's mean vector with its document's
+    centroid, minus the mean over the document's units, so that only the ranking
+    *within* a document changes. Streamed: only one sum per unit is held.
+    """
+    n_units = len(unit_docs)
+    sums: np.ndarray | None = None
+    for cid, vec in vectors:
+        row = row_of.get(cid)
+        if row is None:
+            continue
+        if sums is None:
+            sums = np.zeros((n_units, vec.shape[0]), dtype=np.float64)
+        sums[unit_of[row]] += vec
+    hub = np.zeros(n_units, dtype=np.float32)
+    if sums is None:
+        return hub
+    unit_vec = sums / (np.linalg.norm(sums, axis=1, keepdims=True) + 1e-12)
+    by_doc: dict[str, list[int]] = {}
+    for u, doc in enumerate(unit_docs):
+        by_doc.setdefault(doc, []).append(u)
+    for units in by_doc.values():
+        if len(units) < 2:
+            continue
+        m = unit_vec[units]
+        centroid = m.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) + 1e-12
+        sims = m @ centroid
+        hub[units] = sims - sims.mean()
+    return hub
 
 
 class KnowledgeIndex:
@@ -146,7 +198,9 @@ class KnowledgeIndex:
             fingerprint = self.store.fingerprint()
             snap = self._load_cached(fingerprint)
             if snap is None:
-                snap = Snapshot.build(fingerprint, list(self.store.iter_records()))
+                snap = Snapshot.build(
+                    fingerprint, list(self.store.iter_records()), self.store.iter_vectors()
+                )
                 self._save_cached(snap)
             self._snapshot = snap
             return snap

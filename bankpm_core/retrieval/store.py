@@ -141,6 +141,18 @@ class ChromaStore:
                 yield cid, doc or "", dict(meta or {})
             offset += len(ids)
 
+    def iter_vectors(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every chunk's stored embedding, paged like :meth:`iter_records`."""
+        offset = 0
+        while True:
+            res = self.chunks.get(include=["embeddings"], limit=5000, offset=offset)
+            ids = res["ids"]
+            if not ids:
+                return
+            for cid, vec in zip(ids, res["embeddings"], strict=True):
+                yield cid, np.asarray(vec, dtype=np.float32)
+            offset += len(ids)
+
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
