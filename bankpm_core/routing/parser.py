@@ -31,6 +31,7 @@ from bankpm_core.routing.slots import (
     gather,
     is_time_metric,
     product_kinds,
+    unknown_products,
 )
 from bankpm_core.routing.text import MAX_CHARS, fold, mask, normalize
 from bankpm_core.routing.timeparse import TimeParse, parse_time
@@ -57,6 +58,7 @@ class _Parsed:
     choice: MetricChoice
     ranking: Ranking
     breakdown: list[str]
+    unknown_products: list[str]
 
 
 class Router:
@@ -107,7 +109,8 @@ class Router:
             is_time_metric(self.catalog, choice.code),
         )
         breakdown = breakdown_for(facts, masked, ranking.which or ranking.asked)
-        return _Parsed(norm, original, lang, time, facts, cues, choice, ranking, breakdown)
+        unknown = unknown_products(masked, mentions) if not facts.members.get("product") else []
+        return _Parsed(norm, original, lang, time, facts, cues, choice, ranking, breakdown, unknown)
 
     # --- deciding -----------------------------------------------------------------------
 
@@ -137,6 +140,8 @@ class Router:
         )
         if p.cues.rule and not asks_data:
             knowledge += 5.0  # "投诉要在多长时间内办结" is a rule, not complaint_resolution_days
+        if p.unknown_products and not asks_data:
+            knowledge += 5.0  # the data has no 助学贷款: the documents may, or bankpm says so
         pricing = p.cues.pricing
         if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
             pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request

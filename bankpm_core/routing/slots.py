@@ -184,3 +184,102 @@ def breakdown_for(facts: Facts, text: str, which: bool) -> list[str]:
 def is_time_metric(catalog: Catalog, code: str | None) -> bool:
     spec = catalog.metrics.get(code or "")
     return bool(spec and spec.unit in TIME_METRIC_UNITS)
+
+
+_PRODUCT_HEAD = re.compile(
+    r"(?P<mod>[\u4e00-\u9fff]{1,4})(?P<head>贷款|存单|信用卡|借记卡|定投|基金|保险)"
+)
+_MODIFIER_BREAK = re.compile(r".*[的和与及、是在有把给对为了从按]")
+#: Words that qualify a product category, not name a product ("消费贷款", "新发放贷款").
+_GENERIC_MODIFIERS = frozenset(
+    [
+        "个人",
+        "消费",
+        "经营",
+        "住房",
+        "信用",
+        "所有",
+        "全部",
+        "各类",
+        "各",
+        "新发",
+        "发放",
+        "新发放",
+        "对公",
+        "零售",
+        "普惠",
+        "小微",
+        "线上",
+        "互联网",
+        "我行",
+        "本行",
+        "银行",
+        "商业",
+        "抵押",
+        "担保",
+        "存量",
+        "新增",
+        "不良",
+        "逾期",
+        "正常",
+        "汽车",
+        "这类",
+        "哪些",
+        "产品",
+        "各产品",
+        "哪个",
+        "哪种",
+        "每种",
+        "不同",
+        "哪类",
+        "各个",
+        "公司",
+        "企业",
+        "每笔",
+        "单笔",
+        "这笔",
+        "一笔",
+        "该",
+        "此",
+        "其",
+        "总",
+        "整体",
+        "全行",
+        "客户",
+        "用户",
+        "办理",
+        "申请",
+        "使用",
+        "购买",
+        "买",
+    ]
+)
+
+
+def unknown_products(text: str, mentions: list[Mention]) -> list[str]:
+    """Products the question names that the catalog does not know (助学贷款, 大额存单).
+
+    A metric answer would silently drop such a name and report on the bank's other
+    products — "助学贷款利率" answered with the average rate of every loan. The words
+    before a product head (贷款, 存单, 基金 …), cut at the last particle, name the
+    product; generic qualifiers (消费贷款, 新发放贷款) and catalog names do not count.
+    """
+    taken = [(m.start, m.end) for m in mentions]
+    found = []
+    for m in _PRODUCT_HEAD.finditer(text):
+        mod = _MODIFIER_BREAK.sub("", m.group("mod"))
+        start = m.end("mod") - len(mod)
+        if len(mod) < 2 or is_generic_qualifier(mod):
+            continue
+        if any(s < m.end() and start < e for s, e in taken):
+            continue
+        found.append(mod + m.group("head"))
+    return found
+
+
+def is_generic_qualifier(words: str) -> bool:
+    """Made only of generic qualifiers ("个人住房", "新发放个人"): a category, not a product."""
+    ok = [True] + [False] * len(words)
+    for end in range(1, len(words) + 1):
+        ok[end] = any(ok[start] and words[start:end] in _GENERIC_MODIFIERS for start in range(end))
+    return ok[-1]

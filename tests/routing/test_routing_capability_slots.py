@@ -40,3 +40,22 @@ def test_compensation_questions_are_rules_not_metrics(router) -> None:
     ):
         assert router.route(question).intent == "knowledge", question
     assert router.route("存款余额上个月多少").intent == "metric_query"
+
+
+def test_a_product_the_catalog_does_not_have_goes_to_the_documents(router) -> None:
+    """ "助学贷款利率" answered with the average rate of every *other* loan is wrong: the
+    data has no such product, so the documents answer — or bankpm says they do not."""
+    for question in (
+        "示例银行的助学贷款利率是多少？",
+        "大额存单的起存金额和利率是多少？",
+        "基金定投的申购费率是多少？",
+    ):
+        assert router.route(question).intent == "knowledge", question
+
+
+def test_product_categories_still_ask_for_data(router) -> None:
+    for question in ("消费贷款上个月的逾期率是多少？", "个人住房贷款余额是多少？"):
+        route = router.route(question)
+        assert route.intent in ("metric_query", "clarify"), (question, route.intent)
+    # a time or a comparison asks for numbers even about an unknown product name
+    assert router.route("助学贷款上个月的放款金额环比").intent != "knowledge"
