@@ -56,6 +56,7 @@ class Grounding:
     passages: list[Passage]
     confidence: float
     grounded: bool
+    absent: tuple[str, ...] = ()  # named things the knowledge base never mentions
 
 
 class KnowledgeBase:
@@ -118,8 +119,9 @@ class KnowledgeBase:
         """Retrieve and decide: grounded (with supporting passages) or refuse."""
         passages = self.search(question, k=8, kind=kind)
         conf = confidence(passages)
-        if not passages or conf < self.threshold:
-            return Grounding(passages[:3], conf, False)
+        absent = tuple(self.searcher.absent_names(question))
+        if not passages or conf < self.threshold or absent:
+            return Grounding(passages[:3], conf, False, absent)
         top = passages[0]
         support = [top]
         for p in passages[1:]:
@@ -310,10 +312,14 @@ def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
     )
     if lang == "zh":
         head = "抱歉，知识库中没有找到能回答这个问题的内容，我不作推测。"
+        if g.absent:
+            head += f"知识库的文件中没有提到：{'、'.join(g.absent)}。"
         ask = f"建议咨询{owner_zh}，或补充相关文件后再问。"
         rel = "可能相关（仅供参考，不构成答案）：" if related else ""
     else:
         head = "Sorry, I did not find this in the knowledge base, and I will not guess."
+        if g.absent:
+            head += f" The documents never mention: {', '.join(g.absent)}."
         ask = f"Please ask {owner_en}, or add the relevant documents and ask again."
         rel = "Possibly related (for reference only, not an answer):" if related else ""
     blocks = [TextBlock(kind="warning", text=head)]
@@ -341,7 +347,11 @@ def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
         grounded=False,
         suggestions=[suggestion],
         sources=list(dict.fromkeys(p.source for p in related)),
-        result={"confidence": round(g.confidence, 3), "possibly_related": len(related)},
+        result={
+            "confidence": round(g.confidence, 3),
+            "possibly_related": len(related),
+            "not_in_knowledge_base": list(g.absent),
+        },
     )
 
 

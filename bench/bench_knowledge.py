@@ -134,9 +134,15 @@ def main(argv: list[str] | None = None) -> int:
             first += bool(answer.grounded) and hits[:1] == [0]
             anywhere += bool(answer.grounded) and bool(hits)
         else:
-            refused += answer.grounded is not True
+            # a refusal says it is not in the knowledge base; a number from the data or a
+            # clarifying question is not one
+            refused += answer.grounded is False
         if args.show:
-            ok = (bool(answer.grounded) and hits[:1] == [0]) if q.document else not answer.grounded
+            ok = (
+                (bool(answer.grounded) and hits[:1] == [0])
+                if q.document
+                else answer.grounded is False
+            )
             print(
                 f"{'ok ' if ok else 'BAD'} {q.number:>3} rank={ranks[-1] if q.document else '-'} "
                 f"[{answer.intent}, grounded={answer.grounded}] "

@@ -145,7 +145,9 @@ def run_hybrid(kb: KnowledgeBase, questions: Sequence[Question], root: str) -> R
         t0 = time.perf_counter()
         passages = kb.search(q.q, k=10)
         run.latencies.append(time.perf_counter() - t0)
-        run.scores[q.id] = confidence(passages)
+        # as KnowledgeBase.ground decides: a named thing the index never mentions refuses
+        absent = kb.searcher.absent_names(q.q)
+        run.scores[q.id] = 0.0 if absent else confidence(passages)
         if passages:
             run.features[q.id] = feature_vector(passages)
         run.ranks[q.id] = None

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bankpm_core.retrieval.entities import named_things
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse
@@ -89,6 +90,7 @@ class HybridSearcher:
         self.lexicon = lexicon
         self.config = config or SearchConfig()
         self.thesaurus = Thesaurus.cilin() if self.config.thesaurus else Thesaurus.empty()
+        self._lexicon_terms = {t.lower() for c in lexicon.concepts for t in c.terms}
 
     def analyse(self, query: str) -> QueryAnalysis:
         snap = self.index.snapshot()
@@ -103,6 +105,26 @@ class HybridSearcher:
             thesaurus=self.thesaurus,
             known=lambda t: snap.bm25.term_id(t) is not None,
         )
+
+    def absent_names(self, query: str) -> list[str]:
+        """Named things in the question (entities.named_things) the index never mentions
+        and the lexicon does not know: a question about them cannot be answered here."""
+        names = named_things(query)
+        if not names:
+            return []
+        snap = self.index.snapshot()
+        corpus = getattr(snap, "_lower_text", None)
+        if corpus is None:
+            corpus = "\n".join(snap.texts).lower()
+            snap._lower_text = corpus  # type: ignore[attr-defined]
+        known = self._lexicon_terms
+        return [
+            n
+            for n in names
+            if n.lower() not in known
+            and n.lower() not in corpus
+            and n.lower().rstrip("s") not in corpus
+        ]
 
     def _heading_coverage(
         self, snap: Snapshot, u: int, qa: QueryAnalysis, unit_ids: list[list[list[int]]]

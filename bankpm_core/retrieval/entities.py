@@ -1,0 +1,105 @@
+"""Named things in a question — a product, an act, an agency — that the answer must be about.
+
+A question about something the knowledge base never mentions cannot be answered from
+it, however close the nearest passage looks: "国家助学贷款的贴息政策" over a bank's
+loan manuals, "What does RESPA require" over Regulations B/E/P/V/DD. Retrieval finds
+a passage about loans or disclosures and the refusal score, which only sees how well
+words overlap, may accept it. So bankpm picks out the *named* things — the ones a
+passage cannot paraphrase away — and refuses when one of them occurs nowhere in the
+index and is no term of the concept lexicon (which knows, e.g., PBOC = 中国人民银行).
+
+Named things:
+
+* Chinese product names: a noun before a product head (助学+贷款, 大额+存单,
+  基金+定投), or one word ending in such a head, whose qualifier is not generic
+  (消费贷款, 个人住房贷款 and 新发放贷款 are categories, not products);
+* English acronyms (RESPA, TILA, FDIC; not everyday ones like ATM or APR) and the
+  names of acts and programs ("Community Reinvestment Act").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bankpm_core.routing.slots import is_generic_qualifier
+
+PRODUCT_HEADS = ("贷款", "存单", "信用卡", "借记卡", "定投", "基金", "保险", "理财")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+_NAMED_ACT = re.compile(
+    r"\b(?:[A-Z][a-z]+ ){1,4}(?:Act|Law|Rule|Program|Programme|Corporation|Fund)\b"
+)
+#: Acronyms any banking text uses in passing; they name no topic of their own.
+_EVERYDAY_ACRONYMS = frozenset(
+    [
+        "US",
+        "USA",
+        "UK",
+        "EU",
+        "UN",
+        "ATM",
+        "APR",
+        "APY",
+        "PM",
+        "ID",
+        "OK",
+        "FAQ",
+        "PIN",
+        "SMS",
+        "APP",
+        "KYC",
+        "CEO",
+        "CFO",
+        "PDF",
+        "IT",
+        "AI",
+        "API",
+        "URL",
+        "VIP",
+        "SME",
+        "FX",
+        "CNY",
+        "RMB",
+        "USD",
+        "EUR",
+        "GDP",
+        "NPS",
+    ]
+)
+
+
+def named_things(question: str) -> list[str]:
+    """The product names, acronyms and named acts in a question, in order."""
+    found = _chinese_products(question)
+    found += [m.group(0) for m in _NAMED_ACT.finditer(question)]
+    found += [a for a in _ACRONYM.findall(question) if a.rstrip("s") not in _EVERYDAY_ACRONYMS]
+    return list(dict.fromkeys(found))
+
+
+def _chinese_products(question: str) -> list[str]:
+    if not re.search("|".join(PRODUCT_HEADS), question):
+        return []
+    tokens = [(w.word, w.flag) for w in _posseg()(question)]
+    out = []
+    for i, (word, _flag) in enumerate(tokens):
+        head = next((h for h in PRODUCT_HEADS if word.endswith(h)), None)
+        if head is None:
+            continue
+        if word != head:  # one word: 助学贷款
+            qualifier, name = word[: -len(head)], word
+        elif i > 0 and tokens[i - 1][1].startswith("n"):  # noun + head: 大额 存单
+            qualifier, name = tokens[i - 1][0], tokens[i - 1][0] + word
+        else:
+            continue
+        if len(qualifier) >= 2 and not is_generic_qualifier(qualifier):
+            out.append(name)
+    return out
+
+
+@cache
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return jieba.posseg.cut

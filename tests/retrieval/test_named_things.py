@@ -1,0 +1,60 @@
+"""A question about something the knowledge base never mentions is refused, and says what."""
+
+from __future__ import annotations
+
+import pytest
+
+from bankpm_core.knowledge_qa import KnowledgeBase
+from bankpm_core.retrieval.entities import named_things
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("国家助学贷款的财政贴息政策是怎样的？", ["助学贷款"]),
+        ("大额存单的起存金额和利率是多少？", ["大额存单"]),
+        ("基金定投的申购费率是多少？", ["基金定投"]),
+        ("What escrow analysis does RESPA require for mortgages?", ["RESPA"]),
+        (
+            "How is a bank's Community Reinvestment Act rating determined?",
+            ["Community Reinvestment Act"],
+        ),
+    ],
+)
+def test_named_things_are_products_acronyms_and_acts(question: str, expected: list[str]) -> None:
+    assert named_things(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "消费贷款上个月的逾期率是多少？",  # a category, not a product
+        "个人住房贷款的余额是多少？",
+        "新发放贷款的平均利率",
+        "How much can I withdraw at an ATM per day, and what APR applies?",
+        "催收电话每天最多可以打几次？",
+    ],
+)
+def test_categories_and_everyday_acronyms_are_not_named_things(question: str) -> None:
+    assert named_things(question) == []
+
+
+def test_question_about_an_unknown_product_is_refused_naming_it(real_kb: KnowledgeBase) -> None:
+    answer = real_kb.answer("青春信用卡和助学贷款可以一起办吗？", "zh")
+    assert answer.grounded is False
+    assert answer.result["not_in_knowledge_base"] == ["助学贷款"]
+    assert "没有提到：助学贷款" in answer.text
+    english = real_kb.answer("Does RESPA limit how long customer records are kept?", "en")
+    assert english.grounded is False
+    assert "never mention: RESPA" in english.text
+
+
+def test_named_things_the_documents_or_the_lexicon_know_are_answered(
+    real_kb: KnowledgeBase,
+) -> None:
+    # 信用卡 is in the manual; PBOC is a lexicon term (= 中国人民银行), absent from this corpus
+    assert real_kb.searcher.absent_names("青春信用卡的年费怎么收？") == []
+    assert real_kb.searcher.absent_names("Does the PBOC cap collection calls?") == []
+    answer = real_kb.answer("青春信用卡的年费怎么收？", "zh")
+    assert answer.grounded is True
+    assert answer.result.get("not_in_knowledge_base") is None
