@@ -16,6 +16,7 @@ BENCHES = [
     "bench_pricing.py",
     "bench_complaints.py",
     "bench_retrieval.py",
+    "bench_knowledge.py",
     "bench_bot.py",
     "bench_metrics.py",
 ]

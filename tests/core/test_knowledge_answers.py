@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bankpm_core.bootstrap import build_assistant
@@ -74,3 +76,30 @@ def test_warm_up_loads_the_index_before_the_first_question(assistant, clock) -> 
     assert index._snapshot is None
     fresh.warm_up()
     assert index._snapshot is not None and index._snapshot.ids
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("示例银行的助学贷款利率是多少？", "助学贷款"), ("基金定投的申购费率是多少？", "基金定投")],
+)
+def test_a_product_the_bank_does_not_have_is_refused_not_answered_from_data(
+    assistant, question, name
+) -> None:
+    """Once answered with the average rate of every other loan; now: not in the documents."""
+    answer = assistant.ask(question)
+    assert answer.intent == "knowledge"
+    assert answer.grounded is False
+    assert name in answer.result["not_in_knowledge_base"]
+    assert f"没有提到：{name}" in answer.text
+
+
+def test_the_knowledge_benchmark_reads_every_bundled_test_question(monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
+    from bench_knowledge import load_questions
+
+    questions = load_questions()
+    answerable = [q for q in questions if q.document]
+    assert len(answerable) == 46 and len(questions) - len(answerable) == 10
+    for q in answerable:
+        assert (BUNDLED_KNOWLEDGE / q.document).is_file(), q.document
+        assert q.label and q.language in ("zh", "en")
