@@ -27,9 +27,10 @@ class KnowledgeCapability:
         return self.kb.ingest(paths, kind=kind)
 
     def warm_up(self) -> None:
-        """Load the embedding model, the segmenter and the index snapshot (seconds on a big
-        index) before the first user's question rather than during it."""
+        """Load the embedding model, the segmenter, the thesaurus and the index snapshot
+        (seconds on a big index) before the first user's question rather than during it."""
         if not self.kb.is_empty():
+            self.kb.searcher.warm_up()
             self.kb.search("warm-up", k=1)
 
 

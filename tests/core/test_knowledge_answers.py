@@ -72,10 +72,12 @@ def test_bundled_knowledge_is_the_default_and_complete(tmp_path) -> None:
 def test_warm_up_loads_the_index_before_the_first_question(assistant, clock) -> None:
     settings = assistant.capabilities["knowledge"].kb.settings
     fresh = build_assistant(settings, clock)  # opening is cheap: nothing loaded yet
-    index = fresh.capabilities["knowledge"].kb.index
-    assert index._snapshot is None
+    kb = fresh.capabilities["knowledge"].kb
+    index = kb.index
+    assert index._snapshot is None and kb.searcher._thesaurus is None
     fresh.warm_up()
     assert index._snapshot is not None and index._snapshot.ids
+    assert kb.searcher._thesaurus  # the synonym sets, not loaded during the first question
 
 
 @pytest.mark.parametrize(
