@@ -135,8 +135,13 @@ class Router:
             knowledge += 0.5
         if p.cues.bare_definition and not p.time.explicit and not p.facts.named:
             knowledge += 4.0
+        # "每月/per month" alone is a frequency in a rule ("每月抽查比例", "calls per month"),
+        # a series only when nothing says the question is about a rule
         asks_data = (
-            p.time.explicit or p.time.comparison is not None or bool(p.breakdown) or p.time.trend
+            p.time.explicit
+            or p.time.comparison is not None
+            or bool(p.breakdown)
+            or (p.time.trend and not p.cues.rule)
         )
         if p.cues.rule and not asks_data:
             knowledge += 5.0  # "投诉要在多长时间内办结" is a rule, not complaint_resolution_days

@@ -59,3 +59,21 @@ def test_product_categories_still_ask_for_data(router) -> None:
         assert route.intent in ("metric_query", "clarify"), (question, route.intent)
     # a time or a comparison asks for numbers even about an unknown product name
     assert router.route("助学贷款上个月的放款金额环比").intent != "knowledge"
+
+
+def test_a_frequency_inside_a_rule_is_not_a_monthly_series(router) -> None:
+    """ "每月/per month" in a rule ("每月抽查几次", "calls per month") is part of the rule."""
+    for question in (
+        "贷款广告每月要抽查多少比例？",
+        "How many collection calls may we make per month to one borrower?",
+    ):
+        assert router.route(question).intent == "knowledge", question
+    # without a rule cue, "每月" still asks for a monthly series
+    route = router.route("闪借每月的逾期率")
+    assert route.intent == "metric_query"
+    assert route.query is not None
+
+
+def test_whether_a_discount_applies_or_what_counts_as_are_rules(router) -> None:
+    for question in ("闪借新客户有利率优惠吗？", "利率写在第几页才算醒目展示？"):
+        assert router.route(question).intent == "knowledge", question
