@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from bankpm_core.answer import Answer, Citation, Suggestion, TextBlock
 from bankpm_core.config import Settings
 from bankpm_core.language import detect_language
+from bankpm_core.retrieval.answer_types import answer_type
 from bankpm_core.retrieval.confidence import REFUSAL_THRESHOLD, confidence
 from bankpm_core.retrieval.types import Passage
 
@@ -185,6 +186,11 @@ class KnowledgeBase:
             blocks.append(
                 TextBlock(kind="note", text=_other_language_note(lang, other[0].language))
             )
+        wanted = answer_type(question)
+        if wanted and not any(p.features.get("answer_type", 1.0) for p in g.passages):
+            # the question asks "how much / how long" and no cited passage states one:
+            # say so rather than let the quote pass for the number
+            blocks.append(TextBlock(kind="warning", text=_no_value_note(lang, wanted)))
         if llm_text:  # phrased by the model from these passages; the quotes stay below it
             blocks.insert(0, TextBlock(kind="paragraph", text=llm_text))
         return Answer(
@@ -292,6 +298,17 @@ def _label(p: Passage, lang: Lang) -> str:
     if lang == "zh" and _is_zh(title):
         return f"《{title}》{p.section}" if p.section else f"《{title}》"
     return f"{title}, {p.section}" if p.section else title
+
+
+def _no_value_note(lang: Lang, wanted: str) -> str:
+    if lang == "zh":
+        what = "期限或时长" if wanted == "duration" else "具体数字"
+        return f"注意：以上引用的条文中没有写明{what}，请以原文和业务负责人的答复为准。"
+    what = "a time limit or duration" if wanted == "duration" else "a figure"
+    return (
+        f"Note: the passages quoted above do not state {what}; check the source and the "
+        "owner of the topic before relying on it."
+    )
 
 
 def _other_language_note(lang: Lang, source_lang: str) -> str:

@@ -27,7 +27,16 @@ from collections.abc import Sequence
 from bankpm_core.retrieval.types import Passage
 
 #: Every signal computed for the top passage (the candidates `bench_retrieval.py --fit` chooses from).
-SIGNALS = ("dense_plain", "coverage", "missing", "agreement", "margin", "fused", "oov")
+SIGNALS = (
+    "dense_plain",
+    "coverage",
+    "missing",
+    "agreement",
+    "margin",
+    "fused",
+    "oov",
+    "answer_type",
+)
 #: The signals the score uses — see module docstring.
 FEATURES = ("agreement", "margin", "fused", "oov")
 #: Logistic weights (bias first), fitted on the tuning set — see module docstring.
@@ -61,6 +70,7 @@ def feature_vector(passages: Sequence[Passage]) -> dict[str, float]:
         "margin": max(0.0, min(0.3, top.score - runner_up)),
         "fused": top.score - f.get("prior", 0.0),
         "oov": f.get("oov", 0.0),
+        "answer_type": f.get("answer_type", 1.0),
     }
 
 

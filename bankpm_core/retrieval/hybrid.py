@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bankpm_core.retrieval.answer_types import answer_type, holds_value
 from bankpm_core.retrieval.entities import named_things
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
@@ -314,10 +315,19 @@ class HybridSearcher:
                 )
             )
         oov = _oov_share(snap, qa)
+        wanted = answer_type(query)
+        passages.sort(key=lambda p: p.score, reverse=True)
+        passages = passages[:k]
         for p in passages:
             p.features["oov"] = oov
-        passages.sort(key=lambda p: p.score, reverse=True)
-        return passages[:k]
+            rows = [snap.row_of[c] for c in p.chunk_ids if c in snap.row_of]
+            p.features["answer_type"] = _has_answer_type(wanted, rows, snap)
+        return passages
+
+
+def _has_answer_type(wanted: str | None, rows: list[int], snap: Snapshot) -> float:
+    """1 when the unit holds a value of the kind asked for (or none was asked), else 0."""
+    return 1.0 if holds_value(wanted, (snap.texts[r] for r in rows)) else 0.0
 
 
 def _oov_share(snap: Snapshot, qa: QueryAnalysis) -> float:
