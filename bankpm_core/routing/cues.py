@@ -97,12 +97,15 @@ RULE_QUESTION = _rx(
     r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
     r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
     r"怎么(?:判断|分析|排查|定位)|如何(?:判断|分析|排查|定位)|有.{0,4}优惠吗|才算|算不算|"
+    # a fee's amount is a fact of the product manual ("货币转换费是多少"); fee *income* is not
+    r"费率?(?:是|要|收)?(?:多少|几)|"
     # compensation and liability: who pays, how much is paid out — a rule, never a metric
     r"赔(?:付|偿)?多少|最多(?:能|可以)?(?:赔|退)|获赔|谁(?:来)?(?:赔|承担)|"
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
     r"down payment|how do (?:i|we) tell|how (?:do|should) (?:i|we) (?:analy[sz]e|find out|diagnose)|"
-    r"who (?:pays|bears|is liable)|how much .{0,30}(?:reimburse|compensat|cover(?:ed)?\b))"
+    r"who (?:pays|bears|is liable)|how much .{0,30}(?:reimburse|compensat|cover(?:ed)?\b)|"
+    r"how much is the .{0,30}fee\b|what (?:is the )?.{0,30}fee (?:is|for|on|when)\b)"
     rf"{_R}"
 )
 """Deadlines, limits, obligations, approvals: what a policy or manual answers, not a number."""

@@ -77,3 +77,13 @@ def test_a_frequency_inside_a_rule_is_not_a_monthly_series(router) -> None:
 def test_whether_a_discount_applies_or_what_counts_as_are_rules(router) -> None:
     for question in ("闪借新客户有利率优惠吗？", "利率写在第几页才算醒目展示？"):
         assert router.route(question).intent == "knowledge", question
+
+
+def test_a_fees_amount_is_a_fact_of_the_manual_not_a_spend_metric(router) -> None:
+    """ "境外消费的货币转换费" once became the card-spend metric through 消费."""
+    for question in (
+        "白金信用卡境外消费的货币转换费是多少？",
+        "How much is the annual fee on the Platinum card?",
+    ):
+        assert router.route(question).intent == "knowledge", question
+    assert router.route("白金信用卡上个月的消费金额是多少？").intent == "metric_query"
