@@ -115,10 +115,10 @@ class HybridSearcher:
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the thesaurus, the
-        part-of-speech tagger, the index snapshot and the embedding model."""
+        part-of-speech tagger, the index snapshot (with the text named things are looked
+        up in) and the embedding model."""
         _ = self.thesaurus
-        named_things("预热 助学贷款")
-        self.index.snapshot()
+        self.absent_names("预热 助学贷款")  # tagger + snapshot + its lower-cased text
         self.index.embedder.embed(["warm-up"])
 
     def absent_names(self, query: str) -> list[str]:

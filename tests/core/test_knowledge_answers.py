@@ -78,6 +78,7 @@ def test_warm_up_loads_the_index_before_the_first_question(assistant, clock) -> 
     fresh.warm_up()
     assert index._snapshot is not None and index._snapshot.ids
     assert kb.searcher._thesaurus  # the synonym sets, not loaded during the first question
+    assert index._snapshot._lower_text  # where named things are looked up
 
 
 @pytest.mark.parametrize(
