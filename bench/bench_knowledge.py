@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo  # noqa: E402
 from bankpm_core.bootstrap import build_assistant  # noqa: E402
 from bankpm_core.clock import FixedClock  # noqa: E402
 from bankpm_core.config import BUNDLED_KNOWLEDGE, Settings  # noqa: E402
-from bankpm_core.setup import _index_knowledge  # noqa: E402
+from bankpm_core.setup import initialise  # noqa: E402
 
 QUESTIONS_MD = BUNDLED_KNOWLEDGE / "QUESTIONS.md"
 
@@ -81,20 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print every question's outcome")
     args = parser.parse_args(argv)
     questions = load_questions()
-    from bankpm_core.db import make_engine
-    from ingest.sample_bank import generate
-
-    work = Path(tempfile.mkdtemp(prefix="bankpm-kbench-"))
-    url = f"sqlite:///{work / 'bank.sqlite3'}"
     clock = FixedClock(datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-    engine = make_engine(url)
-    generate(engine, seed=7, today=clock.now().date(), scale=0.05, months=36)
-    engine.dispose()
-    settings = Settings(data_dir=work / "data", database_url=url)
-    t0 = time.perf_counter()
-    report = _index_knowledge(settings, echo=lambda _m: None)
-    print(f"indexed the bundled knowledge: {report} in {time.perf_counter() - t0:.1f}s")
-    assistant = build_assistant(settings, clock)
+    with tempfile.TemporaryDirectory(prefix="bankpm-kbench-") as work:
+        # what `bankpm init` does: a small sample bank and the bundled knowledge, indexed
+        settings = Settings(data_dir=Path(work))
+        report = initialise(settings, clock, scale=0.05, seed=7)
+        print(f"indexed the bundled knowledge: {report['knowledge']}")
+        return _run(questions, build_assistant(settings, clock), args.show)
+
+
+def _run(questions: list[KnowledgeQuestion], assistant, show: bool) -> int:
     assistant.warm_up()
 
     answerable = [q for q in questions if q.document]
@@ -137,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             # a refusal says it is not in the knowledge base; a number from the data or a
             # clarifying question is not one
             refused += answer.grounded is False
-        if args.show:
+        if show:
             ok = (
                 (bool(answer.grounded) and hits[:1] == [0])
                 if q.document

@@ -22,9 +22,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from bankpm_core.routing.slots import PRODUCT_HEADS as ROUTER_PRODUCT_HEADS
 from bankpm_core.routing.slots import is_generic_qualifier
 
-PRODUCT_HEADS = ("贷款", "存单", "信用卡", "借记卡", "定投", "基金", "保险", "理财")
+# the router's product heads, and 理财: "养老理财" is a product a document must mention, but
+# the router leaves 理财 alone — "理财规模/理财AUM" questions ask for the wealth metrics
+PRODUCT_HEADS = (*ROUTER_PRODUCT_HEADS, "理财")
+_ANY_HEAD = re.compile("|".join(PRODUCT_HEADS))
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _NAMED_ACT = re.compile(
     r"\b(?:[A-Z][a-z]+ ){1,4}(?:Act|Law|Rule|Program|Programme|Corporation|Fund)\b"
@@ -77,7 +81,7 @@ def named_things(question: str) -> list[str]:
 
 
 def _chinese_products(question: str) -> list[str]:
-    if not re.search("|".join(PRODUCT_HEADS), question):
+    if not _ANY_HEAD.search(question):
         return []
     tokens = [(w.word, w.flag) for w in _posseg()(question)]
     out = []

@@ -91,7 +91,6 @@ class HybridSearcher:
         self.lexicon = lexicon
         self.config = config or SearchConfig()
         self._thesaurus: Thesaurus | None = None  # loaded on first use (~0.8 s)
-        self._lexicon_terms = {t.lower() for c in lexicon.concepts for t in c.terms}
 
     def analyse(self, query: str) -> QueryAnalysis:
         snap = self.index.snapshot()
@@ -118,7 +117,8 @@ class HybridSearcher:
         part-of-speech tagger, the index snapshot (with the text named things are looked
         up in) and the embedding model."""
         _ = self.thesaurus
-        self.absent_names("预热 助学贷款")  # tagger + snapshot + its lower-cased text
+        named_things("助学贷款")
+        _lower_text(self.index.snapshot())
         self.index.embedder.embed(["warm-up"])
 
     def absent_names(self, query: str) -> list[str]:
@@ -127,16 +127,11 @@ class HybridSearcher:
         names = named_things(query)
         if not names:
             return []
-        snap = self.index.snapshot()
-        corpus = getattr(snap, "_lower_text", None)
-        if corpus is None:
-            corpus = "\n".join(snap.texts).lower()
-            snap._lower_text = corpus  # type: ignore[attr-defined]
-        known = self._lexicon_terms
+        corpus = _lower_text(self.index.snapshot())
         return [
             n
             for n in names
-            if n.lower() not in known
+            if not self.lexicon.knows(n)
             and n.lower() not in corpus
             and n.lower().rstrip("s") not in corpus
         ]
@@ -320,14 +315,18 @@ class HybridSearcher:
         passages = passages[:k]
         for p in passages:
             p.features["oov"] = oov
-            rows = [snap.row_of[c] for c in p.chunk_ids if c in snap.row_of]
-            p.features["answer_type"] = _has_answer_type(wanted, rows, snap)
+            texts = (snap.texts[snap.row_of[c]] for c in p.chunk_ids if c in snap.row_of)
+            p.features["answer_type"] = 1.0 if holds_value(wanted, texts) else 0.0
         return passages
 
 
-def _has_answer_type(wanted: str | None, rows: list[int], snap: Snapshot) -> float:
-    """1 when the unit holds a value of the kind asked for (or none was asked), else 0."""
-    return 1.0 if holds_value(wanted, (snap.texts[r] for r in rows)) else 0.0
+def _lower_text(snap: Snapshot) -> str:
+    """The whole index as one lower-cased text, where named things are looked up."""
+    cached = getattr(snap, "_lower_text", None)
+    if cached is None:
+        cached = "\n".join(snap.texts).lower()
+        snap._lower_text = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _oov_share(snap: Snapshot, qa: QueryAnalysis) -> float:

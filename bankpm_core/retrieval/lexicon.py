@@ -50,6 +50,7 @@ class Lexicon:
         self.concepts = tuple(concepts)
         self._stem_cache: dict[str, frozenset[str]] = {}
         self._tokens: dict[str, list[str]] = {}
+        self._members = frozenset(t.lower() for c in self.concepts for t in c.terms)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -75,6 +76,10 @@ class Lexicon:
     def with_concepts(self, extra: Iterable[Concept]) -> Lexicon:
         """This lexicon plus more concepts (e.g. product names from the metric catalog)."""
         return Lexicon([*self.concepts, *extra])
+
+    def knows(self, term: str) -> bool:
+        """Whether ``term`` (any case) is a member of some concept — PBOC, 存款保险."""
+        return term.lower() in self._members
 
     def zh_words(self) -> list[str]:
         """Chinese terms to add to jieba's dictionary so they segment as one word."""

@@ -126,15 +126,10 @@ def analyse(
             continue
         alternatives = [[t]]
         if thesaurus and known and CJK_RE.match(t):
-            found = thesaurus.synonyms(t, lambda m: _usable(m, analyzer, known))
-            # most used in the knowledge base first: that is the statute's word
-            found.sort(key=lambda s: max(idf(tok) for tok in analyzer.content_terms(s[0])))
-            for syn, share in found[:SYNONYM_LIMIT]:
-                toks = analyzer.content_terms(syn)
+            for toks, share in _synonym_terms(t, thesaurus, analyzer, known, idf):
                 alternatives.append(toks)
                 for tok in toks:
-                    w = SYNONYM_WEIGHT * share
-                    weighted[tok] = max(weighted.get(tok, 0.0), w)
+                    weighted[tok] = max(weighted.get(tok, 0.0), SYNONYM_WEIGHT * share)
         units.append(QueryUnit(t, alternatives, idf(t), False))
     jurisdiction = None
     zh_cue = bool(_ZH_JURISDICTION.search(query))
@@ -153,6 +148,21 @@ def analyse(
     )
 
 
-def _usable(word: str, analyzer: TextAnalyzer, known: Callable[[str], bool]) -> bool:
-    toks = analyzer.content_terms(word)
-    return bool(toks) and all(known(t) for t in toks)
+def _synonym_terms(
+    word: str,
+    thesaurus: Thesaurus,
+    analyzer: TextAnalyzer,
+    known: Callable[[str], bool],
+    idf: Callable[[str], float],
+) -> list[tuple[list[str], float]]:
+    """The index terms of ``word``'s usable synonyms (all terms known to the index), most
+    used in the knowledge base first — that is the statute's word — at most SYNONYM_LIMIT."""
+    terms: dict[str, list[str]] = {}
+
+    def usable(synonym: str) -> bool:
+        toks = terms.setdefault(synonym, analyzer.content_terms(synonym))
+        return bool(toks) and all(known(tok) for tok in toks)
+
+    found = [(terms[syn], share) for syn, share in thesaurus.synonyms(word, usable)]
+    found.sort(key=lambda pair: max(idf(tok) for tok in pair[0]))
+    return found[:SYNONYM_LIMIT]

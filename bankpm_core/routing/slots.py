@@ -186,9 +186,9 @@ def is_time_metric(catalog: Catalog, code: str | None) -> bool:
     return bool(spec and spec.unit in TIME_METRIC_UNITS)
 
 
-_PRODUCT_HEAD = re.compile(
-    r"(?P<mod>[\u4e00-\u9fff]{1,4})(?P<head>贷款|存单|信用卡|借记卡|定投|基金|保险)"
-)
+#: Words that end a product's name (助学贷款, 大额存单, 基金定投).
+PRODUCT_HEADS = ("贷款", "存单", "信用卡", "借记卡", "定投", "基金", "保险")
+_PRODUCT_HEAD = re.compile(rf"(?P<mod>[\u4e00-\u9fff]{{1,4}})(?P<head>{'|'.join(PRODUCT_HEADS)})")
 _MODIFIER_BREAK = re.compile(r".*[的和与及、是在有把给对为了从按]")
 #: Words that qualify a product category, not name a product ("消费贷款", "新发放贷款").
 _GENERIC_MODIFIERS = frozenset(
