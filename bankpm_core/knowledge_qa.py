@@ -116,12 +116,19 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, kind: str | None = None) -> list[Passage]:
         return self.searcher.search(query, k=k, kind=kind)
 
+    def answerability(
+        self, question: str, passages: Sequence[Passage]
+    ) -> tuple[float, tuple[str, ...]]:
+        """The score compared with the refusal threshold, and the named things the index
+        never mentions — a question about one scores 0, however close its passages look."""
+        absent = tuple(self.searcher.absent_names(question))
+        return (0.0 if absent else confidence(passages)), absent
+
     def ground(self, question: str, kind: str | None = None) -> Grounding:
         """Retrieve and decide: grounded (with supporting passages) or refuse."""
         passages = self.search(question, k=8, kind=kind)
-        conf = confidence(passages)
-        absent = tuple(self.searcher.absent_names(question))
-        if not passages or conf < self.threshold or absent:
+        conf, absent = self.answerability(question, passages)
+        if not passages or conf < self.threshold:
             return Grounding(passages[:3], conf, False, absent)
         top = passages[0]
         support = [top]

@@ -51,7 +51,6 @@ from bankpm_core.knowledge_qa import KnowledgeBase  # noqa: E402
 from bankpm_core.retrieval.confidence import (  # noqa: E402
     FEATURES,
     SIGNALS,
-    confidence,
     feature_vector,
 )
 from bankpm_core.retrieval.embeddings import USEEmbedder  # noqa: E402
@@ -145,9 +144,7 @@ def run_hybrid(kb: KnowledgeBase, questions: Sequence[Question], root: str) -> R
         t0 = time.perf_counter()
         passages = kb.search(q.q, k=10)
         run.latencies.append(time.perf_counter() - t0)
-        # as KnowledgeBase.ground decides: a named thing the index never mentions refuses
-        absent = kb.searcher.absent_names(q.q)
-        run.scores[q.id] = 0.0 if absent else confidence(passages)
+        run.scores[q.id] = kb.answerability(q.q, passages)[0]  # what KnowledgeBase.ground uses
         if passages:
             run.features[q.id] = feature_vector(passages)
         run.ranks[q.id] = None
