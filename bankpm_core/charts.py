@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -69,21 +72,30 @@ def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
     return buf.getvalue()
 
 
-def _rc() -> dict[str, object]:
-    return {
+_DRAWING = threading.Lock()
+
+
+@contextmanager
+def _drawing() -> Iterator[None]:
+    """Our fonts for one chart. rcParams are global to the process: charts drawn in two
+    threads at once (the bot's workers) would reset each other's font mid-draw and
+    print CJK as empty boxes, so one chart is drawn at a time."""
+    import matplotlib
+
+    rc = {
         "font.family": "sans-serif",
         "font.sans-serif": [_font_family(), "DejaVu Sans"],
         "axes.unicode_minus": False,
     }
+    with _DRAWING, matplotlib.rc_context(rc):
+        yield
 
 
 def line_chart(
     title: str, x_labels: list[str], series: dict[str, list[float | None]], unit: str
 ) -> bytes:
-    import matplotlib
-
     scale, ylabel = chart_scale(unit)
-    with matplotlib.rc_context(_rc()):
+    with _drawing():
         fig, ax = _figure(title, ylabel)
         for name, values in series.items():
             ys = [None if v is None else v * scale for v in values]
@@ -97,10 +109,8 @@ def line_chart(
 
 
 def bar_chart(title: str, labels: list[str], values: list[float | None], unit: str) -> bytes:
-    import matplotlib
-
     scale, ylabel = chart_scale(unit)
-    with matplotlib.rc_context(_rc()):
+    with _drawing():
         fig, ax = _figure(title, ylabel)
         ys = [0.0 if v is None else v * scale for v in values]
         bars = ax.bar(labels, ys, color="#3b6ea8")

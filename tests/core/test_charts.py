@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 
 from matplotlib import font_manager
@@ -38,6 +39,27 @@ def test_rendering_chinese_emits_no_missing_glyph_warning() -> None:
         image = Image.open(io.BytesIO(data))
         assert image.format == "PNG" and image.size[0] >= 600  # readable on a phone, not huge
         assert len(data) < 200_000
+
+
+def test_charts_drawn_in_parallel_threads_keep_their_font() -> None:
+    """The bot draws charts in worker threads; matplotlib's font settings are global, so
+    without serialising, one chart's cleanup reset another's font mid-draw (CJK as boxes)."""
+
+    def draw(i: int) -> None:
+        for _ in range(3):
+            charts.line_chart(
+                f"闪借逾期率{i}", ["一月", "二月"], {"闪借消费贷": [0.01, 0.02]}, "percent"
+            )
+            charts.bar_chart("按渠道", LABELS[:2], [0.1, 0.2], "percent")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        threads = [threading.Thread(target=draw, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert [w for w in caught if "missing from" in str(w.message)] == []
 
 
 def test_the_font_is_the_one_matplotlib_uses() -> None:
