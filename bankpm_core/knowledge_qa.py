@@ -41,6 +41,7 @@ class LLMVeto:
 
 
 Lang = Literal["zh", "en"]
+ThresholdOrigin = Literal["setting", "calibrated", "built-in"]
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|[^\n]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _OWNER_BY_KIND = {
@@ -60,6 +61,18 @@ class Grounding:
     absent: tuple[str, ...] = ()  # named things the knowledge base never mentions
 
 
+def refusal_threshold(settings: Settings) -> tuple[float, ThresholdOrigin]:
+    """An explicit setting wins; then the bank's own calibration; then the built-in one."""
+    from bankpm_core.retrieval.calibration import Calibration
+
+    if settings.refusal_threshold is not None:
+        return settings.refusal_threshold, "setting"
+    calibration = Calibration.load(settings.calibration_file)
+    if calibration is not None:
+        return calibration.threshold, "calibrated"
+    return REFUSAL_THRESHOLD, "built-in"
+
+
 class KnowledgeBase:
     """Ingest, search and answer over the knowledge index (one per process)."""
 
@@ -69,11 +82,13 @@ class KnowledgeBase:
         searcher: HybridSearcher,
         settings: Settings,
         threshold: float = REFUSAL_THRESHOLD,
+        threshold_origin: ThresholdOrigin = "built-in",
     ) -> None:
         self.index = index
         self.searcher = searcher
         self.settings = settings
         self.threshold = threshold
+        self.threshold_origin = threshold_origin
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
@@ -98,7 +113,8 @@ class KnowledgeBase:
         cache_dir = settings.data_dir / "cache"
         index = KnowledgeIndex(store, embedder, analyzer, cache_dir=cache_dir)
         config = SearchConfig(thesaurus=settings.thesaurus)
-        return cls(index, HybridSearcher(index, lexicon, config), settings)
+        threshold, origin = refusal_threshold(settings)
+        return cls(index, HybridSearcher(index, lexicon, config), settings, threshold, origin)
 
     # ---------- service API ----------
     def is_empty(self) -> bool:

@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,36 +29,16 @@ from zoneinfo import ZoneInfo  # noqa: E402
 from bankpm_core.bootstrap import build_assistant  # noqa: E402
 from bankpm_core.clock import FixedClock  # noqa: E402
 from bankpm_core.config import BUNDLED_KNOWLEDGE, Settings  # noqa: E402
+from bankpm_core.retrieval.calibration import cross_validate, rates  # noqa: E402
+from bankpm_core.retrieval.question_sets import LabelledQuestion, load_question_set  # noqa: E402
 from bankpm_core.setup import initialise  # noqa: E402
 
 QUESTIONS_MD = BUNDLED_KNOWLEDGE / "QUESTIONS.md"
 
 
-@dataclass(frozen=True)
-class KnowledgeQuestion:
-    number: str
-    language: str
-    text: str
-    document: str | None  # None: the documents do not answer it
-    label: str | None
-
-
-def load_questions(path: Path = QUESTIONS_MD) -> list[KnowledgeQuestion]:
+def load_questions(path: Path = QUESTIONS_MD) -> list[LabelledQuestion]:
     """Rows of the two tables: A (answerable: document + label) and B (not answered)."""
-    out: list[KnowledgeQuestion] = []
-    section = ""
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("## "):
-            section = line[3]
-            continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 4 or not cells[0].isdigit():
-            continue
-        if section == "A":
-            out.append(KnowledgeQuestion(cells[0], cells[1], cells[2], cells[3], cells[4]))
-        elif section == "B":
-            out.append(KnowledgeQuestion(f"B{cells[0]}", cells[1], cells[2], None, None))
-    return out
+    return load_question_set(path)
 
 
 def _rel(source: str) -> str:
@@ -90,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(questions, build_assistant(settings, clock), args.show)
 
 
-def _run(questions: list[KnowledgeQuestion], assistant, show: bool) -> int:
+def _run(questions: list[LabelledQuestion], assistant, show: bool) -> int:
     assistant.warm_up()
 
     answerable = [q for q in questions if q.document]
@@ -158,11 +137,32 @@ def _run(questions: list[KnowledgeQuestion], assistant, show: bool) -> int:
         f"unanswerable questions refused: {refused}/{len(unanswerable)} = "
         f"{refused / len(unanswerable):.0%}"
     )
+    _print_calibration(kb, questions)
     print(
         f"Assistant.ask latency: p50 {1000 * statistics.median(latencies):.0f} ms, "
         f"p95 {1000 * statistics.quantiles(latencies, n=20)[-1]:.0f} ms"
     )
     return 0
+
+
+def _print_calibration(kb, questions: list[LabelledQuestion]) -> None:
+    """The refusal score alone (no routing), at the built-in threshold and at one a bank
+    would fit on this list with `bankpm knowledge calibrate` — cross-validated, since a
+    threshold measured on the questions it was fitted to flatters itself."""
+    scores = [kb.answerability(q.text, kb.search(q.text, k=8))[0] for q in questions]
+    ans = [s for s, q in zip(scores, questions, strict=True) if q.answerable]
+    unans = [s for s, q in zip(scores, questions, strict=True) if not q.answerable]
+    refused, false_ref = rates(kb.threshold, ans, unans)
+    print(
+        f"refusal score alone, built-in threshold {kb.threshold:.3f}: "
+        f"unanswerable refused {refused:.0%}, false refusals {false_ref:.0%}"
+    )
+    cv = cross_validate(ans, unans, 0.05)
+    if cv and cv[0] is not None:
+        print(
+            f"  calibrated on this list (5-fold cross-validated): "
+            f"unanswerable refused {cv[0]:.0%}, false refusals {cv[1]:.0%}"
+        )
 
 
 if __name__ == "__main__":

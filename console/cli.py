@@ -237,6 +237,7 @@ def _register_plugins() -> None:
     from console import bot_cli, knowledge_cli
 
     app.add_typer(knowledge_cli.ingest_app, name="ingest")
+    app.add_typer(knowledge_cli.knowledge_app, name="knowledge")
     knowledge_cli.register(app)
     bot_cli.register(app)
 

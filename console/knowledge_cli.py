@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -17,9 +18,13 @@ from bankpm_core.errors import BankpmError
 
 if TYPE_CHECKING:
     from bankpm_core.knowledge_qa import KnowledgeBase
+    from bankpm_core.retrieval.calibration import Calibration
     from bankpm_core.retrieval.types import Passage
 
 ingest_app = typer.Typer(help="Load documents and data into bankpm.", no_args_is_help=True)
+knowledge_app = typer.Typer(
+    help="The knowledge index: status, refusal calibration.", no_args_is_help=True
+)
 
 
 def _open_kb() -> KnowledgeBase:
@@ -115,6 +120,120 @@ def _run_batch(kb: KnowledgeBase, batch: Path, k: int, kind: str | None) -> None
             except (ValueError, KeyError, TypeError) as exc:
                 out = {"line": n, "error": f"bad input line: {exc}"}
             typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@knowledge_app.command("calibrate")
+def calibrate(
+    questions: Annotated[
+        Path,
+        typer.Argument(
+            help="Your questions labelled answerable or not: .md (knowledge/QUESTIONS.md "
+            'tables), .csv (question,answerable) or .jsonl ({"question": …, "answerable": …}).'
+        ),
+    ],
+    max_false_refusals: Annotated[
+        float,
+        typer.Option("--max-false-refusals", help="Share of answerable questions it may refuse."),
+    ] = 0.05,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report only; keep the current threshold.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Fit the answer-or-refuse threshold on your own questions and keep it in the data dir."""
+    from bankpm_core.clock import SystemClock
+    from bankpm_core.config import load_settings
+    from bankpm_core.knowledge_qa import KnowledgeBase
+    from bankpm_core.retrieval.calibration import calibrate as fit
+    from bankpm_core.retrieval.question_sets import load_question_set
+
+    try:
+        settings = load_settings()
+        labelled = load_question_set(questions)
+        kb = KnowledgeBase.open(settings)
+        before = kb.threshold
+        result = fit(kb, labelled, SystemClock(settings.tz), str(questions), max_false_refusals)
+    except BankpmError as exc:
+        _fail(exc)
+    if not dry_run:
+        result.save(settings.calibration_file)
+    if as_json:
+        out = {**asdict(result), "previous_threshold": before, "saved": not dry_run}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    typer.echo(_calibration_report(result, before, saved=not dry_run))
+    if settings.refusal_threshold is not None:
+        typer.echo(
+            f"note: BANKPM_REFUSAL_THRESHOLD={settings.refusal_threshold} is set and wins over "
+            "the calibration until you unset it",
+            err=True,
+        )
+
+
+def _calibration_report(c: Calibration, before: float, saved: bool) -> str:
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.0%}"
+
+    lines = [
+        f"{c.answerable} answerable and {c.unanswerable} unanswerable questions, "
+        f"index of {c.chunks} chunks",
+        f"threshold {c.threshold:.3f} (was {before:.3f}): at most "
+        f"{c.max_false_refusals:.0%} of answerable questions refused",
+        f"on this list:        unanswerable refused {pct(c.refused)}, "
+        f"false refusals {pct(c.false_refusals)}",
+    ]
+    if c.cv_false_refusals is not None:
+        lines.append(
+            f"cross-validated:     unanswerable refused {pct(c.cv_refused)}, "
+            f"false refusals {pct(c.cv_false_refusals)}  (what to expect on new questions)"
+        )
+    if c.unanswerable == 0:
+        lines.append("add questions the documents do NOT answer to see what the threshold refuses")
+    lines.append("saved; the bot uses it from its next start" if saved else "dry run: not saved")
+    return "\n".join(lines)
+
+
+@knowledge_app.command("status")
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """What is indexed and which refusal threshold answers use (and where it came from)."""
+    from bankpm_core.config import load_settings
+    from bankpm_core.knowledge_qa import KnowledgeBase
+    from bankpm_core.retrieval.calibration import Calibration
+
+    try:
+        settings = load_settings()
+        kb = KnowledgeBase.open(settings)
+        chunks = kb.index.store.count()
+        sources = len(kb.index.store.manifest())
+    except BankpmError as exc:
+        _fail(exc)
+    calibration = Calibration.load(settings.calibration_file)
+    stale = calibration is not None and calibration.is_stale(chunks)
+    info: dict[str, Any] = {
+        "chunks": chunks,
+        "documents": sources,
+        "threshold": kb.threshold,
+        "threshold_origin": kb.threshold_origin,
+        "calibration": asdict(calibration) if calibration else None,
+        "calibration_stale": stale,
+    }
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{sources} documents, {chunks} chunks")
+    typer.echo(f"refusal threshold {kb.threshold:.3f} ({kb.threshold_origin})")
+    if calibration:
+        typer.echo(
+            f"calibrated {calibration.calibrated_at} on {calibration.source} "
+            f"({calibration.answerable}+{calibration.unanswerable} questions, "
+            f"{calibration.chunks} chunks)"
+        )
+    if stale:
+        typer.echo(
+            "warning: the index changed size by more than a fifth since calibration; "
+            "run `bankpm knowledge calibrate` again",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:
