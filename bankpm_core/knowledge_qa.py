@@ -143,12 +143,16 @@ class KnowledgeBase:
     def ground(self, question: str, kind: str | None = None) -> Grounding:
         """Retrieve and decide: grounded (with supporting passages) or refuse."""
         passages = self.search(question, k=8, kind=kind)
-        conf, absent = self.answerability(question, passages)
-        if not passages or conf < self.threshold:
+        # a question about one product is not answered from another product's manual
+        # (the Platinum card's conversion fee is no answer about the Youth card's): such
+        # passages can only be "possibly related"
+        on_topic = [p for p in passages if not p.features.get("other_product")]
+        conf, absent = self.answerability(question, on_topic)
+        if not on_topic or conf < self.threshold:
             return Grounding(passages[:3], conf, False, absent)
-        top = passages[0]
+        top = on_topic[0]
         support = [top]
-        for p in passages[1:]:
+        for p in on_topic[1:]:
             # a second article joins when it is nearly as strong: multi-article answers
             if (
                 len(support) < 3

@@ -294,6 +294,9 @@ class HybridSearcher:
                 rows,
                 key=lambda r: dense_sim.get(r, -1.0) + 0.02 * lex_scores[r] / max(global_max, 1e-6),
             )
+            if products and head.get("product") and head.get("product") not in products:
+                # another product's manual: its facts are not this product's (read by ground)
+                f = {**f, "other_product": 1.0}
             passages.append(
                 Passage(
                     source=head.get("source", ""),

@@ -106,3 +106,22 @@ def test_the_knowledge_benchmark_reads_every_bundled_test_question(monkeypatch) 
     for q in answerable:
         assert (BUNDLED_KNOWLEDGE / q.document).is_file(), q.document
         assert q.label and q.language in ("zh", "en")
+
+
+def test_a_question_about_one_product_is_not_answered_from_another_products_manual(
+    assistant,
+) -> None:
+    """Once answered with the Platinum card's 1.5 % conversion fee for the Youth card."""
+    kb = assistant.capabilities["knowledge"].kb
+    question = "青春信用卡在境外消费的货币转换费是多少？"
+    found = kb.search(question, k=8)
+    assert any("cc_plat.md" in p.source for p in found)  # the Platinum manual is close...
+    answer = assistant.ask(question)
+    assert answer.intent == "knowledge"
+    if answer.grounded:  # ...but only the Youth card's own manual may support an answer
+        assert all("cc_youth.md" in c.source for c in answer.citations), _sources(answer)
+        assert "1.5%" not in answer.text
+    # a question naming both cards may cite both
+    both = kb.ground("白金信用卡和青春信用卡的年费分别是多少？")
+    assert both.grounded
+    assert {p.source.rsplit("/", 1)[-1] for p in both.passages} <= {"cc_plat.md", "cc_youth.md"}
