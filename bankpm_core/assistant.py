@@ -23,6 +23,7 @@ from bankpm_core.masking import mask_pii
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.engine import MetricEngine
 from bankpm_core.metrics.present import metric_answer
+from bankpm_core.routing.cues import METHOD_QUESTION
 from bankpm_core.routing.types import Route
 from bankpm_core.users import CONSOLE_USER, UserContext
 
@@ -135,6 +136,8 @@ class Assistant:
             result = self.metrics.run(route.query)
             answer = metric_answer(self.catalog, result, text, lang)
             answer.timings_ms["route_confidence"] = route.confidence
+            if METHOD_QUESTION.search(text.lower()):
+                self._add_method(answer, text, lang)
             return answer
         if route.intent == "clarify":
             return Answer(
@@ -149,6 +152,20 @@ class Assistant:
         if route.intent in ("knowledge", "pricing", "complaints"):
             return self._unavailable(text, lang, route.intent)
         return self.help_answer(text, lang)
+
+    def _add_method(self, answer: Answer, text: str, lang: str) -> None:
+        """The numbers answer "which channel?"; the methodology notes answer "how to tell"."""
+        knowledge = self.capabilities.get("knowledge")
+        note = getattr(knowledge, "method_note", None)
+        if note is None:
+            return
+        found = note(text, lang)
+        if found is None:
+            return
+        block, citation = found
+        n = len(answer.citations) + 1
+        answer.blocks.append(block.model_copy(update={"text": f"{block.text} [{n}]"}))
+        answer.citations.append(citation.model_copy(update={"n": n}))
 
     # -- canned answers ------------------------------------------------------------
     def help_answer(self, text: str, lang: str, empty: bool = False) -> Answer:

@@ -184,6 +184,29 @@ class KnowledgeBase:
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
 
+    def method_note(self, question: str, lang: str) -> tuple[TextBlock, Citation] | None:
+        """For a data question that also asks how to analyse it, the methodology passage
+        that says how — quoted and cited, to go under the numbers; None when the notes do
+        not confidently cover it (the numbers then stand alone, as before)."""
+        if self.is_empty():
+            return None
+        g = self.ground(question, kind="methodology")
+        if not g.grounded:
+            return None
+        p = g.passages[0]
+        analyzer = self.index.analyzer
+        q_terms = set(analyzer.terms(question))
+        quote = best_sentences(p.text, q_terms, analyzer.terms, limit=2)
+        zh = lang == "zh"
+        intro = (
+            "怎么分析，方法论是这样说的："
+            if zh
+            else "How to analyse it, per the methodology notes:"
+        )
+        label = _label(p, "zh" if zh else "en")
+        line = f"{label}：“{quote}”" if zh else f'{label}: "{quote}"'
+        return TextBlock(kind="paragraph", text=f"{intro}\n{line}"), _citation(0, p, quote)
+
     # ---------- composition ----------
     def _grounded_answer(
         self, question: str, lang: Lang, g: Grounding, llm_text: str | None = None
@@ -288,7 +311,7 @@ def best_sentences(
     text: str, q_terms: set[str], tokenize: Callable[[str], list[str]], limit: int = 2
 ) -> str:
     """The sentences of ``text`` that share most terms with the question, in text order."""
-    stripped = (s.strip() for s in _SENTENCE.findall(text))
+    stripped = (_plain(s) for s in _SENTENCE.findall(text))
     sentences = [s for s in stripped if s and not s.startswith("#")]
     if not sentences:
         return text.strip()[:300]
@@ -302,6 +325,17 @@ def best_sentences(
         sentences[i] if _is_zh(sentences[i]) else sentences[i] + " " for i in keep
     ).strip()
     return quote if len(quote) <= 600 else quote[:600] + "…"
+
+
+_LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)、])\s+")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+
+
+def _plain(sentence: str) -> str:
+    """A quote reads as text, not Markdown: no list marks, no bold, no code ticks."""
+    s = _EMPHASIS.sub("", sentence.strip())
+    s = _LIST_MARK.sub("", s)
+    return "" if s in ("-", "*", "|") else s.strip()
 
 
 def _is_zh(s: str) -> bool:

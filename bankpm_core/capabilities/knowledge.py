@@ -23,6 +23,9 @@ class KnowledgeCapability:
     def answer(self, question: str, route: Route, user: UserContext) -> Answer:
         return self.kb.answer(question, route.language)
 
+    def method_note(self, question: str, lang: str) -> Any:
+        return self.kb.method_note(question, lang)
+
     def ingest(self, paths: Iterable[str | Path], kind: str | None = None) -> Any:
         return self.kb.ingest(paths, kind=kind)
 

@@ -91,6 +91,14 @@ KNOWLEDGE_WEAK = _rx(
     rf"can the|should|is it|are we|do we|does|why|who){_R}"
 )
 
+#: A data question that also asks how to analyse it ("逾期率环比上升，怎么判断是哪个渠道出了
+#: 问题"): the numbers answer it, and the methodology notes say how to read them. Without
+#: a metric in it, such a question is a rule question (RULE_QUESTION has the same cues).
+METHOD_QUESTION = _rx(
+    r"(?:怎么|如何)(?:判断|分析|排查|定位|拆解)|"
+    rf"{_L}(?:how do (?:i|we) tell|how (?:do|should|can) (?:i|we) (?:analy[sz]e|find out|diagnose)){_R}"
+)
+
 RULE_QUESTION = _rx(
     r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
     r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"

@@ -125,3 +125,31 @@ def test_a_question_about_one_product_is_not_answered_from_another_products_manu
     both = kb.ground("白金信用卡和青春信用卡的年费分别是多少？")
     assert both.grounded
     assert {p.source.rsplit("/", 1)[-1] for p in both.passages} <= {"cc_plat.md", "cc_youth.md"}
+
+
+def test_a_data_question_that_asks_how_to_analyse_gets_the_method_under_the_numbers(
+    assistant,
+) -> None:
+    answer = assistant.ask("逾期率环比上升，怎么判断是哪个渠道出了问题？", draw_charts=False)
+    assert answer.intent == "metric_query" and answer.tables  # the numbers by channel...
+    methods = [c for c in answer.citations if "methodology/" in c.source]
+    assert methods and methods[0].quote  # ...and how to read them, quoted and cited
+    assert f"[{methods[0].n}]" in answer.text and "方法论" in answer.text
+    english = assistant.ask(
+        "Overdue rate rose month on month; how do we tell which channel caused it?",
+        draw_charts=False,
+    )
+    assert english.intent == "metric_query" and english.tables
+    assert any("methodology/" in c.source for c in english.citations)
+    assert "per the methodology notes" in english.text
+    plain = assistant.ask("上个月各渠道的逾期率是多少？", draw_charts=False)
+    assert plain.intent == "metric_query" and not plain.citations
+
+
+def test_quotes_read_as_text_not_markdown() -> None:
+    from bankpm_core.knowledge_qa import best_sentences
+
+    text = "## 读懂环比\n- **时点与期间**：余额是月末时点值；\n1. 先看`渠道`拆分。\n"
+    quote = best_sentences(text, {"时点", "渠道"}, lambda s: [s[i : i + 2] for i in range(len(s))])
+    assert "时点与期间：余额是月末时点值；" in quote and "先看渠道拆分。" in quote
+    assert not any(mark in quote for mark in ("**", "`", "- ", "1. ", "#"))

@@ -87,3 +87,17 @@ def test_a_fees_amount_is_a_fact_of_the_manual_not_a_spend_metric(router) -> Non
     ):
         assert router.route(question).intent == "knowledge", question
     assert router.route("白金信用卡上个月的消费金额是多少？").intent == "metric_query"
+
+
+def test_method_cues_in_both_languages() -> None:
+    from bankpm_core.routing.cues import METHOD_QUESTION
+
+    for asks_how in (
+        "逾期率环比上升，怎么判断是哪个渠道出了问题？",
+        "不良率上升如何排查原因",
+        "how do we tell which channel caused it?",
+        "how should i analyse a drop in activation?",
+    ):
+        assert METHOD_QUESTION.search(asks_how.lower()), asks_how
+    for only_data in ("上个月各渠道的逾期率是多少？", "what was the overdue rate by channel?"):
+        assert not METHOD_QUESTION.search(only_data.lower()), only_data
