@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bankpm_core.retrieval.hybrid import HybridSearcher
     from bankpm_core.retrieval.index import KnowledgeIndex
     from bankpm_core.retrieval.lexicon import Concept
+    from bankpm_core.retrieval.scope import ScopeExclusion
     from ingest.documents.pipeline import IngestReport
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,12 @@ class Grounding:
     confidence: float
     grounded: bool
     absent: tuple[str, ...] = ()  # named things the knowledge base never mentions
+    # subjects the question names that a document says it does not cover (scope.py)
+    excluded: tuple[ScopeExclusion, ...] = ()
+
+
+def _decision_score(on_topic: Sequence[Passage], absent: Sequence[str]) -> float:
+    return 0.0 if absent or not on_topic else confidence(on_topic)
 
 
 def refusal_threshold(settings: Settings) -> tuple[float, ThresholdOrigin]:
@@ -135,21 +142,40 @@ class KnowledgeBase:
     def answerability(
         self, question: str, passages: Sequence[Passage]
     ) -> tuple[float, tuple[str, ...]]:
-        """The score compared with the refusal threshold, and the named things the index
-        never mentions — a question about one scores 0, however close its passages look."""
-        absent = tuple(self.searcher.absent_names(question))
-        return (0.0 if absent else confidence(passages)), absent
+        """The score ``ground`` compares with the refusal threshold (0 when nothing may
+        support an answer), and the named things the index never mentions — a question
+        about one scores 0, however close its passages look."""
+        on_topic, absent, _ = self._screen(question, passages)
+        return _decision_score(on_topic, absent), absent
+
+    def _screen(
+        self, question: str, passages: Sequence[Passage]
+    ) -> tuple[list[Passage], tuple[str, ...], tuple[ScopeExclusion, ...]]:
+        """The passages that may support an answer at all.
+
+        * Not another product's manual: the Platinum card's conversion fee is no answer
+          about the Youth card's (such passages stay "possibly related").
+        * Not a document that says it does not cover the subject ("大额存单另有专门规定，
+          不适用本手册"); its border is quoted instead — and since the subject lives in a
+          document of its own, only a passage that speaks of it can answer, not the
+          next-closest rule about something else.
+        """
+        excluded = tuple(self.searcher.scope_exclusions(question))
+        barred = {e.source for e in excluded}
+        on_topic = [
+            p for p in passages if not p.features.get("other_product") and p.source not in barred
+        ]
+        if excluded:
+            on_topic = [p for p in on_topic if self._mentions(p, [e.subject for e in excluded])]
+        return on_topic, tuple(self.searcher.absent_names(question)), excluded
 
     def ground(self, question: str, kind: str | None = None) -> Grounding:
         """Retrieve and decide: grounded (with supporting passages) or refuse."""
         passages = self.search(question, k=8, kind=kind)
-        # a question about one product is not answered from another product's manual
-        # (the Platinum card's conversion fee is no answer about the Youth card's): such
-        # passages can only be "possibly related"
-        on_topic = [p for p in passages if not p.features.get("other_product")]
-        conf, absent = self.answerability(question, on_topic)
+        on_topic, absent, excluded = self._screen(question, passages)
+        conf = _decision_score(on_topic, absent)
         if not on_topic or conf < self.threshold:
-            return Grounding(passages[:3], conf, False, absent)
+            return Grounding(passages[:3], conf, False, absent, excluded)
         top = on_topic[0]
         support = [top]
         for p in on_topic[1:]:
@@ -160,7 +186,7 @@ class KnowledgeBase:
                 and confidence([p]) >= self.threshold
             ):
                 support.append(p)
-        return Grounding(support, conf, True)
+        return Grounding(support, conf, True, excluded=excluded)
 
     def answer(self, question: str, language: str | None = None) -> Answer:
         t0 = time.perf_counter()
@@ -183,6 +209,12 @@ class KnowledgeBase:
             answer = _refusal(question, lang, grounding)
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
+
+    def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:
+        snap = self.index.snapshot()
+        texts = [snap.texts[snap.row_of[c]] for c in p.chunk_ids if c in snap.row_of] or [p.text]
+        text = "\n".join(texts).lower()
+        return any(s.lower() in text for s in subjects)
 
     def method_note(self, question: str, lang: str) -> tuple[TextBlock, Citation] | None:
         """For a data question that also asks how to analyse it, the methodology passage
@@ -243,6 +275,7 @@ class KnowledgeBase:
             blocks.append(TextBlock(kind="warning", text=_no_value_note(lang, wanted)))
         if llm_text:  # phrased by the model from these passages; the quotes stay below it
             blocks.insert(0, TextBlock(kind="paragraph", text=llm_text))
+        _add_exclusions(blocks, citations, g.excluded, lang)
         return Answer(
             question=question,
             language=lang,
@@ -401,10 +434,11 @@ def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
         ask = f"Please ask {owner_en}, or add the relevant documents and ask again."
         rel = "Possibly related (for reference only, not an answer):" if related else ""
     blocks = [TextBlock(kind="warning", text=head)]
-    citations = []
+    citations: list[Citation] = []
+    _add_exclusions(blocks, citations, g.excluded, lang)  # the border first: it is the answer
     if related:
         lines = []
-        for n, p in enumerate(related, start=1):
+        for n, p in enumerate(related, start=len(citations) + 1):
             quote = p.text.strip().replace("\n", " ")
             quote = quote[:160] + ("…" if len(quote) > 160 else "")
             citations.append(_citation(n, p, quote))
@@ -429,8 +463,47 @@ def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
             "confidence": round(g.confidence, 3),
             "possibly_related": len(related),
             "not_in_knowledge_base": list(g.absent),
+            "out_of_scope": [
+                {"subject": e.subject, "source": e.source, "section": e.section} for e in g.excluded
+            ],
         },
     )
+
+
+def _add_exclusions(
+    blocks: list[TextBlock],
+    citations: list[Citation],
+    excluded: Sequence[ScopeExclusion],
+    lang: Lang,
+) -> None:
+    """Quote, and cite, each document's statement that it does not cover the subject."""
+    if not excluded:
+        return
+    lines = []
+    for e in excluded:
+        n = len(citations) + 1
+        citations.append(
+            Citation(
+                n=n, source=e.source, title=e.title, section=e.section or None, quote=e.sentence
+            )
+        )
+        label = (
+            f"《{e.title}》{e.section}"
+            if lang == "zh" and _is_zh(e.title)
+            else f"{e.title} {e.section}".strip()
+        )
+        lines.append(
+            f"{label}写明：“{e.sentence}” [{n}]"
+            if lang == "zh"
+            else f'{label} says: "{e.sentence}" [{n}]'
+        )
+    head = (
+        "注意，以下文件明确不涵盖所问内容："
+        if lang == "zh"
+        else "Note: these documents say they do not cover this:"
+    )
+    block = TextBlock(kind="note", text=head + "\n" + "\n".join(lines))
+    blocks.append(block)
 
 
 def _empty_index_answer(question: str, lang: Lang) -> Answer:

@@ -29,6 +29,7 @@ from bankpm_core.retrieval.entities import named_things
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse
+from bankpm_core.retrieval.scope import ScopeExclusion, find_exclusions
 from bankpm_core.retrieval.text import TextAnalyzer
 from bankpm_core.retrieval.thesaurus import Thesaurus
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
@@ -119,7 +120,13 @@ class HybridSearcher:
         _ = self.thesaurus
         named_things("助学贷款")
         _lower_text(self.index.snapshot())
+        _scope_exclusions(self.index.snapshot())
         self.index.embedder.embed(["warm-up"])
+
+    def scope_exclusions(self, query: str) -> list[ScopeExclusion]:
+        """Subjects the question names that an indexed document says it does not cover
+        (retrieval/scope.py): that document cannot answer it, its border can be quoted."""
+        return [e for e in _scope_exclusions(self.index.snapshot()) if e.named_in(query)]
 
     def absent_names(self, query: str) -> list[str]:
         """Named things in the question (entities.named_things) the index never mentions
@@ -329,6 +336,19 @@ def _lower_text(snap: Snapshot) -> str:
     if cached is None:
         cached = "\n".join(snap.texts).lower()
         snap._lower_text = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _scope_exclusions(snap: Snapshot) -> list[ScopeExclusion]:
+    """Every scope exclusion in the index, found once per snapshot."""
+    cached = getattr(snap, "_scope_exclusions", None)
+    if cached is None:
+        units = (
+            (snap.meta[rows[0]], "\n".join(snap.texts[r] for r in rows))
+            for rows in snap.unit_chunks
+        )
+        cached = find_exclusions(units)
+        snap._scope_exclusions = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -51,6 +51,7 @@ class Lexicon:
         self._stem_cache: dict[str, frozenset[str]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._members = frozenset(t.lower() for c in self.concepts for t in c.terms)
+        self._match_index: _MatchIndex | None = None
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -86,22 +87,38 @@ class Lexicon:
         return [w for c in self.concepts for w in c.zh if 2 <= len(w) <= 8]
 
     def match(self, query: str, analyzer: TextAnalyzer) -> list[Concept]:
-        """Concepts any of whose terms occur in the query."""
+        """Concepts any of whose terms occur in the query (in lexicon order).
+
+        Chinese terms are found as substrings; an English term when all its stems are
+        among the question's and its words stand close together. English terms are
+        looked up only through a stem the question has, not tried one by one: with a
+        few thousand terms, trying each cost more than the rest of the search.
+        """
         q = query.lower()
         q_terms = set(analyzer.terms(query))
-        found = []
-        for concept in self.concepts:
-            for term in concept.terms:
-                if CJK_RE.search(term):
-                    if term in query:
-                        found.append(concept)
-                        break
-                else:
+        index = self._index(analyzer)
+        hit = {ci for term, ci in index.zh if term in query}
+        for stem in q_terms:
+            for ci, term, stems in index.en_by_stem.get(stem, ()):
+                if ci not in hit and stems <= q_terms and _loose_contains(q, term, stems):
+                    hit.add(ci)
+        return [self.concepts[ci] for ci in sorted(hit)]
+
+    def _index(self, analyzer: TextAnalyzer) -> _MatchIndex:
+        index = self._match_index
+        if index is None or index.analyzer is not analyzer:
+            zh: list[tuple[str, int]] = []
+            en: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
+            for ci, concept in enumerate(self.concepts):
+                for term in concept.terms:
+                    if CJK_RE.search(term):
+                        zh.append((term, ci))
+                        continue
                     stems = self._stems(term, analyzer)
-                    if stems and stems <= q_terms and _loose_contains(q, term, stems):
-                        found.append(concept)
-                        break
-        return found
+                    if stems:  # filed under one of its stems: all must be present anyway
+                        en.setdefault(min(stems), []).append((ci, term, stems))
+            index = self._match_index = _MatchIndex(analyzer, tuple(zh), en)
+        return index
 
     def expand(self, query: str, analyzer: TextAnalyzer, weight: float = 0.4) -> Expansion:
         """Index terms of every matched concept, each concept worth about one query word."""
@@ -134,6 +151,13 @@ class Lexicon:
             cached = frozenset(analyzer.terms(term))
             self._stem_cache[term] = cached
         return cached
+
+
+@dataclass(frozen=True)
+class _MatchIndex:
+    analyzer: TextAnalyzer
+    zh: tuple[tuple[str, int], ...]  # (Chinese term, concept index)
+    en_by_stem: dict[str, list[tuple[int, str, frozenset[str]]]]
 
 
 def _loose_contains(query: str, term: str, stems: frozenset[str]) -> bool:

@@ -153,3 +153,31 @@ def test_quotes_read_as_text_not_markdown() -> None:
     quote = best_sentences(text, {"时点", "渠道"}, lambda s: [s[i : i + 2] for i in range(len(s))])
     assert "时点与期间：余额是月末时点值；" in quote and "先看渠道拆分。" in quote
     assert not any(mark in quote for mark in ("**", "`", "- ", "1. ", "#"))
+
+
+@pytest.mark.parametrize(
+    ("question", "subject", "document", "said"),
+    [
+        (
+            "员工个人信息的保存期限是多少？",
+            "员工个人信息",
+            "regulations/personal_information_policy.md",
+            "员工个人信息的处理另行规定",
+        ),
+        ("大额存单的起存金额和利率是多少？", "大额存单", "products/td.md", "不适用本手册"),
+    ],
+)
+def test_a_subject_a_document_says_it_does_not_cover_is_refused_with_that_sentence(
+    assistant, question, subject, document, said
+) -> None:
+    """Once answered with the retention periods of *customer* data, and a rate definition."""
+    answer = assistant.ask(question)
+    assert answer.intent == "knowledge" and answer.grounded is False
+    (border,) = answer.result["out_of_scope"]
+    assert border["subject"] == subject and border["source"].endswith(document)
+    first = answer.citations[0]
+    assert first.source.endswith(document) and said in first.quote
+    assert said in answer.text
+    # the same document still answers what it does cover
+    covered = assistant.ask("定期存款提前支取怎么计息？")
+    assert covered.grounded is True and covered.citations[0].source.endswith("products/td.md")
