@@ -205,6 +205,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         kb = KnowledgeBase.open(settings)
         chunks = kb.index.store.count()
         sources = len(kb.index.store.manifest())
+        borders = kb.searcher.scope_exclusions() if chunks else []
     except BankpmError as exc:
         _fail(exc)
     calibration = Calibration.load(settings.calibration_file)
@@ -216,6 +217,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         "threshold_origin": kb.threshold_origin,
         "calibration": asdict(calibration) if calibration else None,
         "calibration_stale": stale,
+        "borders": [asdict(b) for b in borders],
     }
     if as_json:
         typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
@@ -228,6 +230,10 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
             f"({calibration.answerable}+{calibration.unanswerable} questions, "
             f"{calibration.chunks} chunks)"
         )
+    if borders:
+        typer.echo("what documents say they do not cover (not answered from them):")
+        for b in borders:
+            typer.echo(f"  {b.subject} — {Path(b.source).name} {b.section}: {b.sentence}")
     if stale:
         typer.echo(
             "warning: the index changed size by more than a fifth since calibration; "

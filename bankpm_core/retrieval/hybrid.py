@@ -123,10 +123,12 @@ class HybridSearcher:
         _scope_exclusions(self.index.snapshot())
         self.index.embedder.embed(["warm-up"])
 
-    def scope_exclusions(self, query: str) -> list[ScopeExclusion]:
+    def scope_exclusions(self, query: str | None = None) -> list[ScopeExclusion]:
         """Subjects the question names that an indexed document says it does not cover
-        (retrieval/scope.py): that document cannot answer it, its border can be quoted."""
-        return [e for e in _scope_exclusions(self.index.snapshot()) if e.named_in(query)]
+        (retrieval/scope.py): that document cannot answer it, its border can be quoted.
+        Without a question: every such border in the index (`bankpm knowledge status`)."""
+        found = _scope_exclusions(self.index.snapshot())
+        return [e for e in found if query is None or e.named_in(query)]
 
     def absent_names(self, query: str) -> list[str]:
         """Named things in the question (entities.named_things) the index never mentions

@@ -220,6 +220,10 @@ def test_calibrate_and_status_commands(tmp_path: Path, monkeypatch: pytest.Monke
     assert info["threshold_origin"] == "calibrated"
     assert info["threshold"] == payload["threshold"]
     assert info["documents"] >= 20 and info["calibration_stale"] is False
+    borders = {(Path(b["source"]).name, b["subject"]) for b in info["borders"]}
+    assert {("td.md", "大额存单"), ("personal_information_policy.md", "员工个人信息")} <= borders
+    text = runner.invoke(app, ["knowledge", "status"]).output
+    assert "大额存单 — td.md" in text and "refusal threshold" in text
 
     bad = tmp_path / "few.csv"
     bad.write_text("question,answerable\n年费多少？,是\n", "utf-8")
