@@ -284,7 +284,7 @@ class KnowledgeBase:
             citations=citations,
             grounded=True,
             sources=list(dict.fromkeys(p.source for p in g.passages)),
-            result={"confidence": round(g.confidence, 3)},
+            result={"confidence": round(g.confidence, 3), "out_of_scope": _borders(g)},
         )
 
     def _llm_compose(
@@ -463,11 +463,13 @@ def _refusal(question: str, lang: Lang, g: Grounding) -> Answer:
             "confidence": round(g.confidence, 3),
             "possibly_related": len(related),
             "not_in_knowledge_base": list(g.absent),
-            "out_of_scope": [
-                {"subject": e.subject, "source": e.source, "section": e.section} for e in g.excluded
-            ],
+            "out_of_scope": _borders(g),
         },
     )
+
+
+def _borders(g: Grounding) -> list[dict[str, str]]:
+    return [{"subject": e.subject, "source": e.source, "section": e.section} for e in g.excluded]
 
 
 def _add_exclusions(
