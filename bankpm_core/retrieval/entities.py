@@ -13,8 +13,11 @@ Named things:
 * Chinese product names: a noun before a product head (助学+贷款, 大额+存单,
   基金+定投), or one word ending in such a head, whose qualifier is not generic
   (消费贷款, 个人住房贷款 and 新发放贷款 are categories, not products);
-* English acronyms (RESPA, TILA, FDIC; not everyday ones like ATM or APR) and the
-  names of acts and programs ("Community Reinvestment Act").
+* English acronyms (RESPA, TILA, FDIC; not everyday ones like ATM or APR), the
+  names of acts and programs ("Community Reinvestment Act") and lettered regulations
+  ("Regulation F", "Reg CC");
+* a document named in 书名号 (《反洗钱法》): a Chinese question that names its source
+  is about that text, and an index without it cannot answer.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _NAMED_ACT = re.compile(
     r"\b(?:[A-Z][a-z]+ ){1,4}(?:Act|Law|Rule|Program|Programme|Corporation|Fund)\b"
 )
+_NAMED_REGULATION = re.compile(r"\b(?:Regulation|Reg\.?) [A-Z]{1,2}\b")
+_BOOK_TITLE = re.compile(r"《([^《》]{2,40})》")
 #: Acronyms any banking text uses in passing; they name no topic of their own.
 _EVERYDAY_ACRONYMS = frozenset(
     [
@@ -75,7 +80,9 @@ _EVERYDAY_ACRONYMS = frozenset(
 def named_things(question: str) -> list[str]:
     """The product names, acronyms and named acts in a question, in order."""
     found = _chinese_products(question)
+    found += [m.group(1) for m in _BOOK_TITLE.finditer(question)]
     found += [m.group(0) for m in _NAMED_ACT.finditer(question)]
+    found += [m.group(0).replace("Reg. ", "Reg ") for m in _NAMED_REGULATION.finditer(question)]
     found += [a for a in _ACRONYM.findall(question) if a.rstrip("s") not in _EVERYDAY_ACRONYMS]
     return list(dict.fromkeys(found))
 

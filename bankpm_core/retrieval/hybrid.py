@@ -141,8 +141,8 @@ class HybridSearcher:
             n
             for n in names
             if not self.lexicon.knows(n)
-            and n.lower() not in corpus
-            and n.lower().rstrip("s") not in corpus
+            and not _mentioned(corpus, n.lower())
+            and not _mentioned(corpus, n.lower().rstrip("s"))
         ]
 
     def _heading_coverage(
@@ -339,6 +339,16 @@ def _lower_text(snap: Snapshot) -> str:
         cached = "\n".join(snap.texts).lower()
         snap._lower_text = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _mentioned(corpus: str, name: str) -> bool:
+    """``name`` occurs in the corpus — as a word for Latin names: "regulation f" is not in
+    "regulation for", nor "reg cc" in "reg ccx"."""
+    if name not in corpus:
+        return False
+    if not name[-1:].isascii() or not name[-1:].isalnum():
+        return True
+    return re.search(re.escape(name) + r"(?![a-z0-9])", corpus) is not None
 
 
 def _scope_exclusions(snap: Snapshot) -> list[ScopeExclusion]:

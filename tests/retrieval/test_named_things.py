@@ -19,6 +19,9 @@ from bankpm_core.retrieval.entities import named_things
             "How is a bank's Community Reinvestment Act rating determined?",
             ["Community Reinvestment Act"],
         ),
+        ("How often may a collector call under Regulation F?", ["Regulation F"]),
+        ("Under Reg. CC, when must deposits be available?", ["Reg CC", "CC"]),
+        ("根据《反洗钱法》，可疑交易报告要几天内提交？", ["反洗钱法"]),
     ],
 )
 def test_named_things_are_products_acronyms_and_acts(question: str, expected: list[str]) -> None:
@@ -58,3 +61,21 @@ def test_named_things_the_documents_or_the_lexicon_know_are_answered(
     answer = real_kb.answer("青春信用卡的年费怎么收？", "zh")
     assert answer.grounded is True
     assert answer.result.get("not_in_knowledge_base") is None
+
+
+def test_named_documents_and_regulations_are_looked_up_as_whole_words(
+    real_kb: KnowledgeBase,
+) -> None:
+    absent = real_kb.searcher.absent_names
+    assert absent("《示例银行催收行为管理办法》第四条是怎么规定的？") == []  # the title is indexed
+    assert absent("《反洗钱法》对催收有什么要求？") == ["反洗钱法"]
+    assert absent("Under Regulation F, may collectors call colleagues?") == ["Regulation F"]
+
+
+def test_a_latin_name_is_mentioned_only_as_a_whole_word() -> None:
+    from bankpm_core.retrieval.hybrid import _mentioned
+
+    corpus = "this regulation for banks; see regulation b. the fdic insures deposits."
+    assert not _mentioned(corpus, "regulation f")  # only "regulation for"
+    assert _mentioned(corpus, "regulation b") and _mentioned(corpus, "fdic")
+    assert _mentioned("员工个人信息另行规定", "个人信息")
