@@ -230,3 +230,27 @@ def test_calibrate_and_status_commands(tmp_path: Path, monkeypatch: pytest.Monke
     refused = runner.invoke(app, ["knowledge", "calibrate", str(bad)])
     assert refused.exit_code == 1 and "at least 10 answerable" in refused.output
     assert json.loads(cal_file.read_text("utf-8"))["threshold"] == payload["threshold"]
+
+
+def test_a_saved_calibration_knows_when_the_index_has_moved_on(tmp_path: Path) -> None:
+    cal = Calibration(
+        threshold=0.5,
+        max_false_refusals=0.05,
+        answerable=40,
+        unanswerable=10,
+        refused=0.6,
+        false_refusals=0.05,
+        cv_refused=None,
+        cv_false_refusals=None,
+        chunks=1000,
+        source="qs.csv",
+        calibrated_at="2026-11-30T09:00:00+08:00",
+    )
+    assert not cal.is_stale(1150) and not cal.is_stale(850)
+    assert cal.is_stale(1300) and cal.is_stale(700)
+    path = tmp_path / "cal.json"
+    cal.save(path)
+    assert Calibration.load(path) == cal and not path.with_suffix(".tmp").exists()
+    path.write_text(path.read_text("utf-8").replace('"threshold": 0.5', '"threshold": 7'), "utf-8")
+    assert Calibration.load(path) is None  # a threshold outside [0, 1] is not trusted
+    assert Calibration.load(tmp_path / "missing.json") is None
