@@ -84,6 +84,15 @@ YES_NO = _rx(
     r"^\s*(?:can|could|may|must|is it|is there|are we|are customers|do we|does|should) "
 )
 """A yes/no question about what is allowed or possible: a knowledge question."""
+#: "may we / can a bank / 我们能…吗": asking what is permitted — a rule, even when the
+#: question names something the data also counts ("Can we call a customer's emergency
+#: contact?" is not a question about active customers).
+PERMISSION = _rx(
+    r"我们(?:能|可以|可不可以|能不能)|(?:可以|能否|能不能|可不可以|是否可以|允许|能)[^。？?]{0,20}吗|"
+    rf"{_L}(?:can we|may we|can i|may i|could we|are we allowed|is it (?:ok|okay|allowed|legal|"
+    r"permitted)|can (?:a|the) (?:bank|lender|creditor|collector|card issuer)s?|can banks|"
+    rf"can lenders|can collectors){_R}"
+)
 KNOWLEDGE_WEAK = _rx(
     r"吗|能否|是否|可以|能不能|可不可以|怎么(?!样)|(?<![表现情况效果])如何(?![了呀])|什么|哪些|"
     r"是什么|为什么|要不要|需要|应该|"
@@ -102,6 +111,9 @@ METHOD_QUESTION = _rx(
 RULE_QUESTION = _rx(
     r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
     r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"
+    # a process: which approvals, steps or papers ("新产品上线前要经过哪些审批")
+    r"(?:要|需要|须|必须|得)经过(?:哪些|什么)|哪些(?:审批|流程|环节|步骤|手续)|(?:什么|哪些)手续|"
+    r"流程是(?:什么|怎样)|"
     r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
     r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
     r"怎么(?:判断|分析|排查|定位)|如何(?:判断|分析|排查|定位)|有.{0,4}优惠吗|才算|算不算|"
@@ -111,6 +123,7 @@ RULE_QUESTION = _rx(
     r"赔(?:付|偿)?多少|最多(?:能|可以)?(?:赔|退)|获赔|谁(?:来)?(?:赔|承担)|"
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
+    r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
     r"down payment|how do (?:i|we) tell|how (?:do|should) (?:i|we) (?:analy[sz]e|find out|diagnose)|"
     r"who (?:pays|bears|is liable)|how much .{0,30}(?:reimburse|compensat|cover(?:ed)?\b)|"
     r"how much is the .{0,30}fee\b|what (?:is the )?.{0,30}fee (?:is|for|on|when)\b)"
@@ -282,6 +295,7 @@ class Cues:
     growth: bool = False
     overrides: dict[str, float] = field(default_factory=dict)
     rule: bool = False
+    permission: bool = False
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -327,6 +341,7 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         pricing_strong=bool(PRICING_STRONG.search(pricing_text)),
         number_ask=bool(NUMBER_ASK.search(text)),
         rule=bool(RULE_QUESTION.search(text)),
+        permission=bool(PERMISSION.search(text)),
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,

@@ -59,6 +59,8 @@ class _Parsed:
     ranking: Ranking
     breakdown: list[str]
     unknown_products: list[str]
+    # the split was read from "哪些/which" alone, not from 按X / by X / compared members
+    breakdown_from_which: bool = False
 
 
 class Router:
@@ -109,8 +111,11 @@ class Router:
             is_time_metric(self.catalog, choice.code),
         )
         breakdown = breakdown_for(facts, masked, ranking.which or ranking.asked)
+        from_which = bool(breakdown) and not breakdown_for(facts, masked, False)
         unknown = unknown_products(masked, mentions) if not facts.members.get("product") else []
-        return _Parsed(norm, original, lang, time, facts, cues, choice, ranking, breakdown, unknown)
+        return _Parsed(
+            norm, original, lang, time, facts, cues, choice, ranking, breakdown, unknown, from_which
+        )
 
     # --- deciding -----------------------------------------------------------------------
 
@@ -137,14 +142,19 @@ class Router:
             knowledge += 4.0
         # "每月/per month" alone is a frequency in a rule ("每月抽查比例", "calls per month"),
         # a series only when nothing says the question is about a rule
+        # "哪些" in a rule question asks which approvals or steps, not which products
+        # ("新产品上线前要经过哪些审批"): a split read from it alone is no request for data
+        split = bool(p.breakdown) and not (p.cues.rule and p.breakdown_from_which)
         asks_data = (
             p.time.explicit
             or p.time.comparison is not None
-            or bool(p.breakdown)
+            or split
             or (p.time.trend and not p.cues.rule)
         )
         if p.cues.rule and not asks_data:
             knowledge += 5.0  # "投诉要在多长时间内办结" is a rule, not complaint_resolution_days
+        elif p.cues.permission and not (asks_data or p.cues.number_ask or p.cues.status):
+            knowledge += 5.0  # "Can we call a customer's emergency contact?" is a rule too
         if p.unknown_products and not asks_data:
             knowledge += 5.0  # the data has no 助学贷款: the documents may, or bankpm says so
         pricing = p.cues.pricing
