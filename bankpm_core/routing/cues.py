@@ -108,12 +108,21 @@ METHOD_QUESTION = _rx(
     rf"{_L}(?:how do (?:i|we) tell|how (?:do|should|can) (?:i|we) (?:analy[sz]e|find out|diagnose)){_R}"
 )
 
+#: "通过哪些渠道 / what channels can …": the channels as a means (a policy lists them),
+#: not a split of the numbers by channel.
+MEANS_QUESTION = _rx(
+    r"(?:通过|有|用)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|"
+    rf"{_L}what channels? (?:can|do|should|may){_R}"
+)
+
 RULE_QUESTION = _rx(
     r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
     r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"
     # a process: which approvals, steps or papers ("新产品上线前要经过哪些审批")
     r"(?:要|需要|须|必须|得)经过(?:哪些|什么)|哪些(?:审批|流程|环节|步骤|手续)|(?:什么|哪些)手续|"
     r"流程是(?:什么|怎样)|"
+    # where and how to complain or apply: the channels a policy lists, not counts by channel
+    r"(?:通过|有)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|(?:怎么|如何|去哪里?|找谁)(?:投诉|申诉)|"
     r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
     r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
     r"怎么(?:判断|分析|排查|定位)|如何(?:判断|分析|排查|定位)|有.{0,4}优惠吗|才算|算不算|"
@@ -124,6 +133,7 @@ RULE_QUESTION = _rx(
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
+    r"what channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
     r"down payment|how do (?:i|we) tell|how (?:do|should) (?:i|we) (?:analy[sz]e|find out|diagnose)|"
     r"who (?:pays|bears|is liable)|how much .{0,30}(?:reimburse|compensat|cover(?:ed)?\b)|"
     r"how much is the .{0,30}fee\b|what (?:is the )?.{0,30}fee (?:is|for|on|when)\b)"
@@ -296,6 +306,7 @@ class Cues:
     overrides: dict[str, float] = field(default_factory=dict)
     rule: bool = False
     permission: bool = False
+    means: bool = False
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -342,6 +353,7 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         number_ask=bool(NUMBER_ASK.search(text)),
         rule=bool(RULE_QUESTION.search(text)),
         permission=bool(PERMISSION.search(text)),
+        means=bool(MEANS_QUESTION.search(text)),
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,

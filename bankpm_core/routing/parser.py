@@ -144,7 +144,7 @@ class Router:
         # a series only when nothing says the question is about a rule
         # "哪些" in a rule question asks which approvals or steps, not which products
         # ("新产品上线前要经过哪些审批"): a split read from it alone is no request for data
-        split = bool(p.breakdown) and not (p.cues.rule and p.breakdown_from_which)
+        split = bool(p.breakdown) and not (p.cues.rule and (p.breakdown_from_which or p.cues.means))
         asks_data = (
             p.time.explicit
             or p.time.comparison is not None
@@ -164,7 +164,10 @@ class Router:
             "metric_query": self._metric_score(p),
             "knowledge": knowledge,
             "pricing": pricing,
-            "complaints": p.cues.complaint_theme,
+            # "how / where can customers complain" asks for the procedure, not the themes
+            "complaints": max(
+                0.0, p.cues.complaint_theme - (3.0 if p.cues.rule and not asks_data else 0.0)
+            ),
         }
 
     def _decide(self, p: _Parsed) -> Route:
