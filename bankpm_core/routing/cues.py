@@ -54,9 +54,11 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"怎么做|如何做|需求分析|竞品分析|swot|kano|用户旅程|旅程地图|优先级|路线图|"
         r"需求文档|prd|埋点|漏斗|怎么写|如何写|怎么设计|如何设计|怎么评估|如何评估|怎么制定|如何制定|"
         r"生命周期|产品定位|目标市场|市场细分|商业模式|客户旅程|用户体验|可用性测试|"
+        r"检查清单|后评价|复盘|准入委员会|退出评估|"
         rf"{_L}(?:methodolog\w*|method|interviews?|interviewing|focus groups?|surveys?|"
         r"user research|personas?|a/b tests?|ab tests?|experiments?|framework|journey maps?|"
-        r"competitive analysis|prioriti[sz]\w*|roadmaps?|funnel|"
+        r"competitive analysis|prioriti[sz]\w*|roadmaps?|funnel|checklists?|go-live|"
+        r"post-launch|launch review|sunset|stakeholders?|positioning|"
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
     ),
 }
