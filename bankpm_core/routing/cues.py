@@ -30,6 +30,7 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
     "regulation": _rx(
         r"规定|监管|法规|合规|条例|管理办法|办法|指引|银保监|金融监管|人民银行|央行|人行|"
         r"反洗钱|催收|个人信息|隐私|消费者权益|消保|适当性|双录|违规|处罚|红线|禁止|不得|"
+        r"泄露|数据安全|安全事件|"
         r"允许|限制|上限|资本充足|风险揭示|信息披露|"
         rf"{_L}(?:regulat\w*|complian\w*|laws?|legal|legally|rules?|allowed|permitted|"
         r"prohibit\w*|aml|kyc|collections?|collectors?|debt collection|privacy|"
@@ -41,6 +42,7 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"权益|积分|条款|合同|产品说明|产品介绍|介绍一下|特点|卖点|起购|赎回|起存|能贷多少|"
         r"最高能贷|能借多少|怎么申请|如何申请|怎么办理|如何办理|办理|期限多长|贷款期限|"
         r"最长期限|还款|分期|提前支取|保本|风险等级|干什么|做什么的|适合|适用|面向|卖给谁|"
+        r"目标客群|目标客户|客群定位|"
         rf"{_L}(?:fees?|annual fee|charges?|eligib\w*|terms|features|benefits|rewards?|"
         r"points|prepay\w*|early repayment|repay\w*|credit limit|limits?|tenor|maximum term|"
         r"minimum (?:deposit|investment|amount)|redeem|redemption|interest[- ]free|"
@@ -119,6 +121,7 @@ MEANS_QUESTION = _rx(
 
 RULE_QUESTION = _rx(
     r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
+    r"(?:多久|多长时间)(?:之内|以内)?(?:要|必须|须|应当|得)|"
     r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"
     # a process: which approvals, steps or papers ("新产品上线前要经过哪些审批")
     r"(?:要|需要|须|必须|得)经过(?:哪些|什么)|哪些(?:审批|流程|环节|步骤|手续)|(?:什么|哪些)手续|"
