@@ -210,6 +210,19 @@ class KnowledgeBase:
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
 
+    def _quote_text(self, p: Passage) -> str:
+        """The text quotes are chosen from: the best-matching window and its neighbours in
+        the same article/section. The best window alone can be a section's short last list
+        item ("产品无固定到期日，可持续持有。"), while the sentence that answers sits in the
+        window before it."""
+        snap = self.index.snapshot()
+        rows = [snap.row_of[c] for c in p.chunk_ids if c in snap.row_of]
+        texts = [snap.texts[r] for r in rows]
+        if p.text not in texts:
+            return p.text
+        i = texts.index(p.text)
+        return "\n".join(texts[max(0, i - 1) : i + 2])
+
     def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:
         snap = self.index.snapshot()
         texts = [snap.texts[snap.row_of[c]] for c in p.chunk_ids if c in snap.row_of] or [p.text]
@@ -228,7 +241,7 @@ class KnowledgeBase:
         p = g.passages[0]
         analyzer = self.index.analyzer
         q_terms = set(analyzer.terms(question))
-        quote = best_sentences(p.text, q_terms, analyzer.terms, limit=2)
+        quote = best_sentences(self._quote_text(p), q_terms, analyzer.terms, limit=2)
         zh = lang == "zh"
         intro = (
             "怎么分析，方法论是这样说的："
@@ -250,7 +263,9 @@ class KnowledgeBase:
         citations: list[Citation] = []
         lines: list[str] = []
         for n, p in enumerate(g.passages, start=1):
-            quote = best_sentences(p.text, q_terms, analyzer.terms, limit=2 if n == 1 else 1)
+            quote = best_sentences(
+                self._quote_text(p), q_terms, analyzer.terms, limit=2 if n == 1 else 1
+            )
             citations.append(_citation(n, p, quote))
             label = _label(p, lang)
             lines.append(
@@ -345,7 +360,8 @@ def best_sentences(
 ) -> str:
     """The sentences of ``text`` that share most terms with the question, in text order."""
     stripped = (_plain(s) for s in _SENTENCE.findall(text))
-    sentences = [s for s in stripped if s and not s.startswith("#")]
+    # overlapping windows repeat sentences: each is quoted once
+    sentences = list(dict.fromkeys(s for s in stripped if s and not s.startswith("#")))
     if not sentences:
         return text.strip()[:300]
     scored = []

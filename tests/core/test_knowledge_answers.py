@@ -181,3 +181,20 @@ def test_a_subject_a_document_says_it_does_not_cover_is_refused_with_that_senten
     # the same document still answers what it does cover
     covered = assistant.ask("定期存款提前支取怎么计息？")
     assert covered.grounded is True and covered.citations[0].source.endswith("products/td.md")
+
+
+def test_the_quote_comes_from_around_the_best_window_not_from_a_stub(assistant) -> None:
+    """The section's last list item is a window of its own; it was once the whole quote."""
+    answer = assistant.ask("Can I redeem Steady wealth early?")
+    assert answer.grounded is True
+    first = answer.citations[0]
+    assert first.source.endswith("products/wm_stable.md") and first.section == "购买与赎回规则"
+    assert "赎回" in first.quote and first.quote.strip() != "产品无固定到期日，可持续持有。"
+
+
+def test_overlapping_windows_do_not_quote_a_sentence_twice() -> None:
+    from bankpm_core.knowledge_qa import best_sentences
+
+    text = "首年免年费。刷卡满六次免次年年费。\n刷卡满六次免次年年费。否则收取年费100元。"
+    quote = best_sentences(text, {"年费", "刷卡"}, lambda s: [s[i : i + 2] for i in range(len(s))])
+    assert quote.count("刷卡满六次免次年年费。") == 1
