@@ -129,6 +129,8 @@ RULE_QUESTION = _rx(
     # where and how to complain or apply: the channels a policy lists, not counts by channel
     r"(?:通过|有)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|(?:怎么|如何|去哪里?|找谁)(?:投诉|申诉)|"
     r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
+    # a product's longest term: 房贷最长贷多少年, 最多能分几期
+    r"最长(?:能|可以)?(?:贷|借|分|还)|(?:能|可以)(?:贷|借)(?:多少|几)年|最多(?:能|可以)?分(?:多少|几)期|"
     r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
     r"怎么(?:判断|分析|排查|定位)|如何(?:判断|分析|排查|定位)|有.{0,4}优惠吗|才算|算不算|"
     # a fee's amount is a fact of the product manual ("货币转换费是多少"); fee *income* is not
