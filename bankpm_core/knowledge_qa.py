@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from bankpm_core.answer import Answer, Citation, Suggestion, TextBlock
 from bankpm_core.config import Settings
 from bankpm_core.language import detect_language
-from bankpm_core.retrieval.answer_types import answer_type
+from bankpm_core.retrieval.answer_types import answer_type, holds_value
 from bankpm_core.retrieval.confidence import REFUSAL_THRESHOLD, confidence
 from bankpm_core.retrieval.types import Passage
 
@@ -241,7 +241,9 @@ class KnowledgeBase:
         p = g.passages[0]
         analyzer = self.index.analyzer
         q_terms = set(analyzer.terms(question))
-        quote = best_sentences(self._quote_text(p), q_terms, analyzer.terms, limit=2)
+        quote = best_sentences(
+            self._quote_text(p), q_terms, analyzer.terms, limit=2, wanted=answer_type(question)
+        )
         zh = lang == "zh"
         intro = (
             "怎么分析，方法论是这样说的："
@@ -262,9 +264,14 @@ class KnowledgeBase:
         )
         citations: list[Citation] = []
         lines: list[str] = []
+        wanted = answer_type(question)
         for n, p in enumerate(g.passages, start=1):
             quote = best_sentences(
-                self._quote_text(p), q_terms, analyzer.terms, limit=2 if n == 1 else 1
+                self._quote_text(p),
+                q_terms,
+                analyzer.terms,
+                limit=2 if n == 1 else 1,
+                wanted=wanted,
             )
             citations.append(_citation(n, p, quote))
             label = _label(p, lang)
@@ -283,7 +290,6 @@ class KnowledgeBase:
             blocks.append(
                 TextBlock(kind="note", text=_other_language_note(lang, other[0].language))
             )
-        wanted = answer_type(question)
         if wanted and not any(p.features.get("answer_type", 1.0) for p in g.passages):
             # the question asks "how much / how long" and no cited passage states one:
             # say so rather than let the quote pass for the number
@@ -356,9 +362,18 @@ class KnowledgeBase:
 
 
 def best_sentences(
-    text: str, q_terms: set[str], tokenize: Callable[[str], list[str]], limit: int = 2
+    text: str,
+    q_terms: set[str],
+    tokenize: Callable[[str], list[str]],
+    limit: int = 2,
+    wanted: str | None = None,
 ) -> str:
-    """The sentences of ``text`` that share most terms with the question, in text order."""
+    """The sentences of ``text`` that share most terms with the question, in text order.
+
+    When the question asks for a duration or an amount (``wanted``, answer_types.py), a
+    sentence stating one counts as much as a shared term: "房贷最长贷多少年" is answered by
+    "贷款期限：20 年至 30 年", which shares no word with it, not by the amount range above.
+    """
     stripped = (_plain(s) for s in _SENTENCE.findall(text))
     # overlapping windows repeat sentences: each is quoted once
     sentences = list(dict.fromkeys(s for s in stripped if s and not s.startswith("#")))
@@ -368,6 +383,8 @@ def best_sentences(
     for i, s in enumerate(sentences):
         terms = set(tokenize(s))
         overlap = len(terms & q_terms)
+        if wanted and holds_value(wanted, [s]):
+            overlap += 1
         scored.append((overlap + (0.3 if i == 0 else 0.0), i))
     keep = sorted(i for _, i in sorted(scored, reverse=True)[:limit])
     quote = "".join(

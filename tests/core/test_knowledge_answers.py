@@ -198,3 +198,20 @@ def test_overlapping_windows_do_not_quote_a_sentence_twice() -> None:
     text = "首年免年费。刷卡满六次免次年年费。\n刷卡满六次免次年年费。否则收取年费100元。"
     quote = best_sentences(text, {"年费", "刷卡"}, lambda s: [s[i : i + 2] for i in range(len(s))])
     assert quote.count("刷卡满六次免次年年费。") == 1
+
+
+def test_a_question_asking_for_a_value_is_quoted_the_sentence_that_states_one() -> None:
+    from bankpm_core.knowledge_qa import best_sentences
+    from bankpm_core.retrieval.answer_types import answer_type
+
+    text = (
+        "贷款金额：50 万元至 300 万元；贷款期限：20 年至 30 年，按整年确定；放款：抵押登记后放款。"
+    )
+    question = "房贷最长贷多少年"
+    bigrams = lambda s: [s[i : i + 2] for i in range(len(s))]  # noqa: E731
+    plain = best_sentences(text, set(bigrams(question)), bigrams, limit=1)
+    typed = best_sentences(
+        text, set(bigrams(question)), bigrams, limit=1, wanted=answer_type(question)
+    )
+    assert "贷款期限" not in plain  # nothing shared: the first sentence wins
+    assert typed == "贷款期限：20 年至 30 年，按整年确定；"
