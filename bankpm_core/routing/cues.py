@@ -129,6 +129,8 @@ RULE_QUESTION = _rx(
     # where and how to complain or apply: the channels a policy lists, not counts by channel
     r"(?:通过|有)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|(?:怎么|如何|去哪里?|找谁)(?:投诉|申诉)|"
     r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
+    # a discount or a penalty a manual sets: 首贷户利率能优惠多少, 罚息怎么算
+    r"(?:能|可以)?优惠多少|优惠幅度|下浮多少|罚息(?:是|要|收)?(?:多少|怎么算|怎么收|如何计算)|"
     # a product's longest term: 房贷最长贷多少年, 最多能分几期
     r"最长(?:能|可以)?(?:贷|借|分|还)|(?:能|可以)(?:贷|借)(?:多少|几)年|最多(?:能|可以)?分(?:多少|几)期|"
     r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
@@ -141,6 +143,8 @@ RULE_QUESTION = _rx(
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
     r"what channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
+    r"(?:what|how much) (?:is|are) (?:the )?.{0,20}(?:penalty interest|default interest|"
+    r"penalty rate|late (?:payment )?fees?)|"
     r"down payment|how do (?:i|we) tell|how (?:do|should) (?:i|we) (?:analy[sz]e|find out|diagnose)|"
     r"who (?:pays|bears|is liable)|how much .{0,30}(?:reimburse|compensat|cover(?:ed)?\b)|"
     r"how much is the .{0,30}fee\b|what (?:is the )?.{0,30}fee (?:is|for|on|when)\b)"
