@@ -129,6 +129,8 @@ RULE_QUESTION = _rx(
     # where and how to complain or apply: the channels a policy lists, not counts by channel
     r"(?:通过|有)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|(?:怎么|如何|去哪里?|找谁)(?:投诉|申诉)|"
     r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
+    # how a rate or fee must be shown: 年化利率怎么展示, 费率如何披露
+    r"(?:怎么|如何|怎样)(?:展示|披露|标注|标示|公示)|展示方式|披露方式|"
     # a discount or a penalty a manual sets: 首贷户利率能优惠多少, 罚息怎么算
     r"(?:能|可以)?优惠多少|优惠幅度|下浮多少|罚息(?:是|要|收)?(?:多少|怎么算|怎么收|如何计算)|"
     # a product's longest term: 房贷最长贷多少年, 最多能分几期
@@ -143,6 +145,7 @@ RULE_QUESTION = _rx(
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
     r"what channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
+    r"how (?:must|should|do) (?:we|i|banks?) (?:show|display|disclose|present)|"
     r"(?:what|how much) (?:is|are) (?:the )?.{0,20}(?:penalty interest|default interest|"
     r"penalty rate|late (?:payment )?fees?)|"
     r"down payment|how do (?:i|we) tell|how (?:do|should) (?:i|we) (?:analy[sz]e|find out|diagnose)|"

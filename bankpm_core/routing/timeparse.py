@@ -540,8 +540,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler], ...] = tuple(
             _h_month_name,
         ),
         (
+            # bare "apr" is the APR (annual percentage rate) unless a year or day follows:
+            # "the APR in loan ads" is no month, "Apr 2026" is
             rf"{_L}(january|february|april|june|july|august|september|october|november|december|"
-            rf"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?{_R}",
+            rf"jan|feb|mar|apr(?=\.?\s*\d)|jun|jul|aug|sept|sep|oct|nov|dec)\.?{_R}",
             _h_month_name,
         ),
     )
