@@ -82,6 +82,9 @@ class SearchConfig:
     # an overview section must not answer every question about its document
     hub_penalty: float = 0.2
     thesaurus: bool = True  # expand leftover Chinese words with their Cilin synonyms
+    # the question cites the article by its label ("催收管理办法第七条", "§ 8 of the policy"):
+    # a lookup, not a search — the title bonus then picks among documents with that label
+    citation_bonus: float = 0.6
 
 
 class HybridSearcher:
@@ -202,6 +205,16 @@ class HybridSearcher:
             units, key=lambda u: min(dense_unit_rank.get(u, 999), lex_unit_rank.get(u, 999))
         )
         units = units[: cfg.pool]
+        # an article the question cites ("第七条", "§ 8") is looked up, found or not
+        cited = [
+            u
+            for u in _cited_units(snap, query)
+            if allowed is None or any(allowed[r] for r in snap.unit_chunks[u])
+        ]
+        # with the document named too ("个人信息保护管理办法第十五条"), only its article
+        named = [u for u in cited if _unit_title_named(snap, u, query)]
+        cited = named or cited
+        units += [u for u in cited if u not in units]
         # an official interpretation's evidence also speaks for the rule it interprets
         interprets = _interpretation_links(snap, units)
         units += [rule for rule in interprets if rule not in units]
@@ -296,6 +309,8 @@ class HybridSearcher:
                 prior -= cfg.definition_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov
+            if u in cited:
+                prior += cfg.citation_bonus
             score = (
                 cfg.w_dense * f["dense"] + cfg.w_lex * f["lex"] + cfg.w_cov * f["coverage"] + prior
             )
@@ -349,6 +364,37 @@ def _mentioned(corpus: str, name: str) -> bool:
     if not name[-1:].isascii() or not name[-1:].isalnum():
         return True
     return re.search(re.escape(name) + r"(?![a-z0-9])", corpus) is not None
+
+
+_ARTICLE_REF = re.compile(r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?")
+_LABEL_HEAD = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?)")
+
+
+def _cited_units(snap: Snapshot, query: str) -> list[int]:
+    """Units whose article/section label the question cites (第七条, § 8, § 1002.9)."""
+    refs = [_norm_label(m.group(0)) for m in _ARTICLE_REF.finditer(query)]
+    if not refs:
+        return []
+    by_label = getattr(snap, "_units_by_label", None)
+    if by_label is None:
+        by_label = {}
+        for u, rows in enumerate(snap.unit_chunks):
+            m = _LABEL_HEAD.match(snap.meta[rows[0]].get("section", ""))
+            if m:
+                by_label.setdefault(_norm_label(m.group(1)), []).append(u)
+        snap._units_by_label = by_label  # type: ignore[attr-defined]
+    return [u for ref in dict.fromkeys(refs) for u in by_label.get(ref, [])]
+
+
+def _unit_title_named(snap: Snapshot, u: int, query: str) -> bool:
+    head = snap.meta[snap.unit_chunks[u][0]]
+    return _title_named(head.get("title", ""), query) or _title_named(
+        head.get("title_en", ""), query
+    )
+
+
+def _norm_label(label: str) -> str:
+    return re.sub(r"§\s*", "§ ", label.strip())
 
 
 def _scope_exclusions(snap: Snapshot) -> list[ScopeExclusion]:
@@ -517,6 +563,9 @@ def _coverage(
     return (got / total if total else 0.0), worst_missing
 
 
+_OWN_BANK_PREFIX = re.compile(
+    r"^.{1,6}?银行([\u4e00-\u9fff].{3,})$|^[A-Z][\w.]*(?: [A-Z][\w.]*)? Bank (\w+ \w+.*)$"
+)
 _TITLE_NOISE = re.compile(r"^中华人民共和国|^12 CFR Part \d+ — |\(.*?\)|（.*?）")
 
 
@@ -526,6 +575,11 @@ def _title_named(title: str, query: str) -> bool:
         return False
     core = _TITLE_NOISE.sub("", title).strip()
     if len(core) >= 4 and core.lower() in query.lower():
+        return True
+    # the bank's own documents are named without the bank: "个人信息保护管理办法" for
+    # 示例银行个人信息保护管理办法, "Customer Data Policy" for Example Bank Customer Data Policy
+    own = _OWN_BANK_PREFIX.match(core)
+    if own and (own.group(1) or own.group(2)).lower() in query.lower():
         return True
     m = re.search(r"Regulation\s+([A-Z]{1,2})\b", title)
     if m and re.search(rf"\bReg(?:ulation)?\.?\s+{m.group(1)}\b", query):

@@ -215,3 +215,31 @@ def test_a_question_asking_for_a_value_is_quoted_the_sentence_that_states_one() 
     )
     assert "贷款期限" not in plain  # nothing shared: the first sentence wins
     assert typed == "贷款期限：20 年至 30 年，按整年确定；"
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "section"),
+    [
+        ("What does § 8 of the pricing policy say?", "fair_lending_policy_en.md", "§ 8"),
+        # complaint_handling_policy.md has a 第十五条 too; the question names its document
+        ("个人信息保护管理办法第十五条讲了什么", "personal_information_policy.md", "第十五条"),
+        ("催收管理办法第七条是什么", "collection_conduct_policy.md", "第七条"),
+    ],
+)
+def test_an_article_cited_by_its_label_is_looked_up(assistant, question, document, section):
+    answer = assistant.ask(question)
+    assert answer.grounded is True
+    first = answer.citations[0]
+    assert first.source.endswith(document) and (first.section or "").startswith(section)
+
+
+def test_the_bank_s_own_documents_are_named_without_the_bank() -> None:
+    from bankpm_core.retrieval.hybrid import _title_named
+
+    assert _title_named("示例银行个人信息保护管理办法", "个人信息保护管理办法第十五条")
+    assert _title_named(
+        "Example Bank Customer Data Policy", "what does the customer data policy say"
+    )
+    # a law whose name is the bank's ("中国人民银行法") still needs its whole name
+    assert _title_named("中华人民共和国中国人民银行法", "中国人民银行法第五条")
+    assert not _title_named("中华人民共和国商业银行法", "法第五条有什么规定")
