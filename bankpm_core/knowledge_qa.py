@@ -186,6 +186,14 @@ class KnowledgeBase:
                 and confidence([p]) >= self.threshold
             ):
                 support.append(p)
+        # a question about two products ("青春卡和白金卡有什么区别") is answered for each:
+        # every named product's best passage joins, if it could support an answer alone
+        named = [p for p in on_topic if p.features.get("named_product") and p.product]
+        for code in dict.fromkeys(p.product for p in named):
+            if len(support) < 4 and not any(s.product == code for s in support):
+                best = next(p for p in named if p.product == code)
+                if confidence([best]) >= self.threshold:
+                    support.append(best)
         return Grounding(support, conf, True, excluded=excluded)
 
     def answer(self, question: str, language: str | None = None) -> Answer:

@@ -303,6 +303,7 @@ class HybridSearcher:
                 prior += cfg.title_bonus
             if products and head.get("product") in products:
                 prior += cfg.product_bonus
+                f = {**f, "named_product": 1.0}
             if permission and NORMATIVE.search(snap.texts[rows[0]]):
                 prior += cfg.normative_bonus
             if not wants_definition and DEFINITIONAL.search(snap.texts[rows[0]]):
@@ -334,6 +335,7 @@ class HybridSearcher:
                     language=lang,
                     chunk_ids=[snap.ids[r] for r in rows],
                     features={**f, "prior": prior, "unit": float(u)},
+                    product=head.get("product", ""),
                 )
             )
         oov = _oov_share(snap, qa)

@@ -119,6 +119,7 @@ class Passage:
     language: str = "zh"
     chunk_ids: list[str] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    product: str = ""  # the catalog product a manual is about (front matter), if any
 
     def to_json_dict(self) -> dict[str, Any]:
         """The public `bankpm search --json` shape (README: "Search JSON")."""

@@ -243,3 +243,13 @@ def test_the_bank_s_own_documents_are_named_without_the_bank() -> None:
     # a law whose name is the bank's ("中国人民银行法") still needs its whole name
     assert _title_named("中华人民共和国中国人民银行法", "中国人民银行法第五条")
     assert not _title_named("中华人民共和国商业银行法", "法第五条有什么规定")
+
+
+@pytest.mark.parametrize(
+    "question", ["青春卡和白金卡有什么区别", "Youth card vs Platinum card annual fee"]
+)
+def test_a_question_about_two_products_is_answered_for_each(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert answer.grounded is True
+    cited = {c.source.rsplit("/", 1)[-1] for c in answer.citations}
+    assert {"cc_youth.md", "cc_plat.md"} <= cited, cited
