@@ -13,7 +13,6 @@ first / among the citations; how many unanswerable ones are refused; latency.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,11 @@ from bankpm_core.bootstrap import build_assistant  # noqa: E402
 from bankpm_core.clock import FixedClock  # noqa: E402
 from bankpm_core.config import BUNDLED_KNOWLEDGE, Settings  # noqa: E402
 from bankpm_core.retrieval.calibration import cross_validate, rates  # noqa: E402
-from bankpm_core.retrieval.question_sets import LabelledQuestion, load_question_set  # noqa: E402
+from bankpm_core.retrieval.question_sets import (  # noqa: E402
+    LabelledQuestion,
+    answers_it,
+    load_question_set,
+)
 from bankpm_core.setup import initialise  # noqa: E402
 
 QUESTIONS_MD = BUNDLED_KNOWLEDGE / "QUESTIONS.md"
@@ -43,16 +46,6 @@ def load_questions(path: Path = QUESTIONS_MD) -> list[LabelledQuestion]:
 
 def _rel(source: str) -> str:
     return source.split("knowledge/")[-1]
-
-
-def _label_matches(section: str, label: str, chapter: str = "") -> bool:
-    """An article exactly ("第七条"; "§ 3" also as "§ 3 Interest rate cap"); a heading by
-    its text, also when the passage is one of its sub-headings (chapter = parent heading)."""
-    if re.fullmatch(r"第.+条", label):
-        return section == label
-    if re.fullmatch(r"§ ?\d+", label):
-        return section == label or section.startswith(label + " ")
-    return label in section or label in chapter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,17 +83,12 @@ def _run(questions: list[LabelledQuestion], assistant, show: bool) -> int:
         hits = [
             i
             for i, (doc, sec) in enumerate(cited)
-            if doc == q.document
-            and _label_matches(sec, q.label or "", chapters.get((doc, sec), ""))
+            if answers_it(q, doc, sec, chapters.get((doc, sec), ""))
         ]
         if q.document:
             found = [(_rel(p.source), p.section, p.chapter) for p in kb.search(q.text, k=10)]
             rank = next(
-                (
-                    i
-                    for i, (doc, sec, chap) in enumerate(found, 1)
-                    if doc == q.document and _label_matches(sec, q.label or "", chap)
-                ),
+                (i for i, (doc, sec, chap) in enumerate(found, 1) if answers_it(q, doc, sec, chap)),
                 None,
             )
             ranks.append(rank)

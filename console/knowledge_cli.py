@@ -187,6 +187,11 @@ def _calibration_report(c: Calibration, before: float, saved: bool) -> str:
             f"cross-validated:     unanswerable refused {pct(c.cv_refused)}, "
             f"false refusals {pct(c.cv_false_refusals)}  (what to expect on new questions)"
         )
+    if c.named:
+        lines.append(
+            f"retrieval:           the passage your list names comes first for {c.found_first} "
+            f"of {c.named}, in the top 5 for {c.found_top5}"
+        )
     if c.unanswerable == 0:
         lines.append("add questions the documents do NOT answer to see what the threshold refuses")
     lines.append("saved; the bot uses it from its next start" if saved else "dry run: not saved")

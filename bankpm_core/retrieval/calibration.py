@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bankpm_core.errors import BadInputError
+from bankpm_core.retrieval.question_sets import answers_it
 
 if TYPE_CHECKING:
     from bankpm_core.clock import Clock
@@ -52,6 +53,11 @@ class Calibration:
     chunks: int  # size of the index it was fitted on: a much larger index calls for a refit
     source: str
     calibrated_at: str
+    # where the list names the passage that answers (QUESTIONS.md tables do): how many,
+    # and how often search puts it first / in the top 5 — the bank's own retrieval check
+    named: int = 0
+    found_first: int = 0
+    found_top5: int = 0
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
@@ -119,11 +125,23 @@ def cross_validate(
 
 def score_questions(kb: KnowledgeBase, questions: Sequence[LabelledQuestion]) -> list[float]:
     """The answer-or-refuse score each question gets, exactly as ``ground`` computes it."""
-    scores = []
+    return [score for score, _rank in assess(kb, questions)]
+
+
+def assess(
+    kb: KnowledgeBase, questions: Sequence[LabelledQuestion]
+) -> list[tuple[float, int | None]]:
+    """Per question: its score, and the rank (1–8) of the passage the list names as the
+    answer, or None (not named, or not among the eight that ``ground`` reads)."""
+    out = []
     for q in questions:
         passages = kb.search(q.text, k=8)
-        scores.append(kb.answerability(q.text, passages)[0])
-    return scores
+        rank = next(
+            (i for i, p in enumerate(passages, 1) if answers_it(q, p.source, p.section, p.chapter)),
+            None,
+        )
+        out.append((kb.answerability(q.text, passages)[0], rank))
+    return out
 
 
 def calibrate(
@@ -153,7 +171,9 @@ def calibrate(
             "知识库为空：请先 bankpm ingest docs",
             "the index is empty: run bankpm ingest docs first",
         )
-    scores = score_questions(kb, questions)
+    assessed = assess(kb, questions)
+    scores = [score for score, _rank in assessed]
+    ranks = [rank for (_score, rank), q in zip(assessed, questions, strict=True) if q.document]
     ans = [s for s, q in zip(scores, questions, strict=True) if q.answerable]
     unans = [s for s, q in zip(scores, questions, strict=True) if not q.answerable]
     threshold = round(fit_threshold(ans, max_false_refusals), 4)
@@ -171,4 +191,7 @@ def calibrate(
         chunks=kb.index.store.count(),
         source=source,
         calibrated_at=clock.now().isoformat(timespec="seconds"),
+        named=len(ranks),
+        found_first=sum(r == 1 for r in ranks),
+        found_top5=sum(r is not None and r <= 5 for r in ranks),
     )

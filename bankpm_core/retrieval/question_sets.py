@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,25 @@ class LabelledQuestion:
     answerable: bool
     document: str | None = None  # path under the knowledge dir, when the list names it
     label: str | None = None  # heading or article that answers it
+
+
+def answers_it(q: LabelledQuestion, source: str, section: str, chapter: str = "") -> bool:
+    """Whether a passage (its file, article/section label, parent heading) is the one the
+    list names for ``q``: the file by its path under the knowledge folder; an article
+    exactly ("第七条"; "§ 3" also as "§ 3 Interest rate cap"); a heading by its text, also
+    when the passage is one of its sub-headings (chapter = the parent heading)."""
+    if not q.document or not q.label:
+        return False
+    doc = q.document.replace("\\", "/").lstrip("./")
+    src = source.replace("\\", "/")
+    if not (src == doc or src.endswith("/" + doc)):
+        return False
+    label = q.label
+    if re.fullmatch(r"第.+条", label):
+        return section == label
+    if re.fullmatch(r"§ ?\d+", label):
+        return section == label or section.startswith(label + " ")
+    return label in section or label in chapter
 
 
 def load_question_set(path: Path) -> list[LabelledQuestion]:

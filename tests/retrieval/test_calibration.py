@@ -207,6 +207,7 @@ def test_calibrate_and_status_commands(tmp_path: Path, monkeypatch: pytest.Monke
     dry = runner.invoke(app, ["knowledge", "calibrate", questions, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "dry run: not saved" in dry.output and "cross-validated" in dry.output
+    assert "the passage your list names comes first for" in dry.output
     assert not cal_file.exists()
 
     done = runner.invoke(app, ["knowledge", "calibrate", questions, "--json"])
@@ -254,3 +255,39 @@ def test_a_saved_calibration_knows_when_the_index_has_moved_on(tmp_path: Path) -
     path.write_text(path.read_text("utf-8").replace('"threshold": 0.5', '"threshold": 7'), "utf-8")
     assert Calibration.load(path) is None  # a threshold outside [0, 1] is not trusted
     assert Calibration.load(tmp_path / "missing.json") is None
+
+
+def test_which_passage_answers_a_listed_question() -> None:
+    from bankpm_core.retrieval.question_sets import answers_it
+
+    article = LabelledQuestion("1", "zh", "q", True, "regulations/collection.md", "第七条")
+    assert answers_it(article, "/data/knowledge/regulations/collection.md", "第七条")
+    assert not answers_it(article, "/data/knowledge/regulations/collection.md", "第十七条")
+    assert not answers_it(article, "/data/other/collection.md", "第七条")  # another folder
+    section = LabelledQuestion("2", "en", "q", True, "regulations/pricing_en.md", "§ 3")
+    assert answers_it(section, "knowledge/regulations/pricing_en.md", "§ 3 Interest rate cap")
+    assert not answers_it(section, "knowledge/regulations/pricing_en.md", "§ 30 Other")
+    heading = LabelledQuestion("3", "zh", "q", True, "products/cc_youth.md", "年费规则")
+    assert answers_it(heading, "k/products/cc_youth.md", "年费规则")
+    assert answers_it(heading, "k/products/cc_youth.md", "首年免年费", chapter="年费规则")
+    unanswerable = LabelledQuestion("B1", "zh", "q", False)
+    assert not answers_it(unanswerable, "k/products/cc_youth.md", "年费规则")
+
+
+def test_calibration_reports_how_often_search_finds_the_named_passage(
+    bundled_kb: KnowledgeBase,
+) -> None:
+    from bankpm_core.retrieval.question_sets import answers_it
+
+    questions = load_question_set(BUNDLED_KNOWLEDGE / "QUESTIONS.md")
+    result = calibrate(bundled_kb, questions, CLOCK, "QUESTIONS.md")
+    named = [q for q in questions if q.document]
+    assert result.named == len(named) > 0
+    first = top5 = 0
+    for q in named:  # recount through search itself
+        found = bundled_kb.search(q.text, k=8)
+        hits = [i for i, p in enumerate(found, 1) if answers_it(q, p.source, p.section, p.chapter)]
+        first += bool(hits) and hits[0] == 1
+        top5 += bool(hits) and hits[0] <= 5
+    assert (result.found_first, result.found_top5) == (first, top5)
+    assert 0 < result.found_first <= result.found_top5 <= result.named
