@@ -218,22 +218,26 @@ class KnowledgeBase:
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
 
-    def _quote_text(self, p: Passage) -> str:
-        """The text quotes are chosen from: the best-matching window and its neighbours in
-        the same article/section. The best window alone can be a section's short last list
-        item ("产品无固定到期日，可持续持有。"), while the sentence that answers sits in the
-        window before it."""
-        snap = self.index.snapshot()
-        rows = [snap.row_of[c] for c in p.chunk_ids if c in snap.row_of]
-        texts = [snap.texts[r] for r in rows]
-        if p.text not in texts:
-            return p.text
-        i = texts.index(p.text)
-        return "\n".join(texts[max(0, i - 1) : i + 2])
+    def _quote(self, p: Passage, question: str, limit: int) -> str:
+        """The sentences to quote from ``p``: chosen from the best-matching window and its
+        neighbours in the same article/section — the best window alone can be a section's
+        short last list item ("产品无固定到期日，可持续持有。") while the sentence that
+        answers sits in the window before it — by the question's words and its lexicon
+        expansion, and by the kind of value it asks for."""
+        texts = self.index.snapshot().texts_of(p.chunk_ids)
+        if p.text in texts:
+            i = texts.index(p.text)
+            text = "\n".join(texts[max(0, i - 1) : i + 2])
+        else:
+            text = p.text
+        analyzer = self.index.analyzer
+        q_terms = set(analyzer.terms(question)) | set(
+            self.searcher.analyse(question).weighted_terms
+        )
+        return best_sentences(text, q_terms, analyzer.terms, limit, wanted=answer_type(question))
 
     def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:
-        snap = self.index.snapshot()
-        texts = [snap.texts[snap.row_of[c]] for c in p.chunk_ids if c in snap.row_of] or [p.text]
+        texts = self.index.snapshot().texts_of(p.chunk_ids) or [p.text]
         text = "\n".join(texts).lower()
         return any(s.lower() in text for s in subjects)
 
@@ -247,45 +251,26 @@ class KnowledgeBase:
         if not g.grounded:
             return None
         p = g.passages[0]
-        analyzer = self.index.analyzer
-        q_terms = set(analyzer.terms(question))
-        quote = best_sentences(
-            self._quote_text(p), q_terms, analyzer.terms, limit=2, wanted=answer_type(question)
-        )
+        quote = self._quote(p, question, limit=2)
         zh = lang == "zh"
         intro = (
             "怎么分析，方法论是这样说的："
             if zh
             else "How to analyse it, per the methodology notes:"
         )
-        label = _label(p, "zh" if zh else "en")
-        line = f"{label}：“{quote}”" if zh else f'{label}: "{quote}"'
+        line = _quoted_line(_label(p, "zh" if zh else "en"), quote, "zh" if zh else "en")
         return TextBlock(kind="paragraph", text=f"{intro}\n{line}"), _citation(0, p, quote)
 
     # ---------- composition ----------
     def _grounded_answer(
         self, question: str, lang: Lang, g: Grounding, llm_text: str | None = None
     ) -> Answer:
-        analyzer = self.index.analyzer
-        q_terms = set(analyzer.terms(question)) | set(
-            self.searcher.analyse(question).weighted_terms
-        )
         citations: list[Citation] = []
         lines: list[str] = []
-        wanted = answer_type(question)
         for n, p in enumerate(g.passages, start=1):
-            quote = best_sentences(
-                self._quote_text(p),
-                q_terms,
-                analyzer.terms,
-                limit=2 if n == 1 else 1,
-                wanted=wanted,
-            )
+            quote = self._quote(p, question, limit=2 if n == 1 else 1)
             citations.append(_citation(n, p, quote))
-            label = _label(p, lang)
-            lines.append(
-                f"{label}：“{quote}” [{n}]" if lang == "zh" else f'{label}: "{quote}" [{n}]'
-            )
+            lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
         blocks = []
         intro = (
             "根据知识库中的文件："
@@ -298,6 +283,7 @@ class KnowledgeBase:
             blocks.append(
                 TextBlock(kind="note", text=_other_language_note(lang, other[0].language))
             )
+        wanted = answer_type(question)
         if wanted and not any(p.features.get("answer_type", 1.0) for p in g.passages):
             # the question asks "how much / how long" and no cited passage states one:
             # say so rather than let the quote pass for the number
@@ -429,10 +415,17 @@ def _citation(n: int, p: Passage, quote: str) -> Citation:
 
 
 def _label(p: Passage, lang: Lang) -> str:
-    title = p.title
+    return _label_of(p.title, p.section, lang)
+
+
+def _label_of(title: str, section: str, lang: Lang) -> str:
     if lang == "zh" and _is_zh(title):
-        return f"《{title}》{p.section}" if p.section else f"《{title}》"
-    return f"{title}, {p.section}" if p.section else title
+        return f"《{title}》{section}" if section else f"《{title}》"
+    return f"{title}, {section}" if section else title
+
+
+def _quoted_line(label: str, quote: str, lang: Lang) -> str:
+    return f"{label}：“{quote}”" if lang == "zh" else f'{label}: "{quote}"'
 
 
 def _no_value_note(lang: Lang, wanted: str) -> str:
@@ -530,11 +523,7 @@ def _add_exclusions(
                 n=n, source=e.source, title=e.title, section=e.section or None, quote=e.sentence
             )
         )
-        label = (
-            f"《{e.title}》{e.section}"
-            if lang == "zh" and _is_zh(e.title)
-            else f"{e.title} {e.section}".strip()
-        )
+        label = _label_of(e.title, e.section, lang)
         lines.append(
             f"{label}写明：“{e.sentence}” [{n}]"
             if lang == "zh"

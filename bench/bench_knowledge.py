@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo  # noqa: E402
 from bankpm_core.bootstrap import build_assistant  # noqa: E402
 from bankpm_core.clock import FixedClock  # noqa: E402
 from bankpm_core.config import BUNDLED_KNOWLEDGE, Settings  # noqa: E402
-from bankpm_core.retrieval.calibration import cross_validate, rates  # noqa: E402
+from bankpm_core.retrieval.calibration import assess, cross_validate, rates  # noqa: E402
 from bankpm_core.retrieval.question_sets import (  # noqa: E402
     LabelledQuestion,
     answers_it,
@@ -39,11 +39,6 @@ from bankpm_core.setup import initialise  # noqa: E402
 QUESTIONS_MD = BUNDLED_KNOWLEDGE / "QUESTIONS.md"
 
 
-def load_questions(path: Path = QUESTIONS_MD) -> list[LabelledQuestion]:
-    """Rows of the two tables: A (answerable: document + label) and B (not answered)."""
-    return load_question_set(path)
-
-
 def _rel(source: str) -> str:
     return source.split("knowledge/")[-1]
 
@@ -52,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", action="store_true", help="print every question's outcome")
     args = parser.parse_args(argv)
-    questions = load_questions()
+    questions = load_question_set(QUESTIONS_MD)
     clock = FixedClock(datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     with tempfile.TemporaryDirectory(prefix="bankpm-kbench-") as work:
         # what `bankpm init` does: a small sample bank and the bundled knowledge, indexed
@@ -137,7 +132,7 @@ def _print_calibration(kb, questions: list[LabelledQuestion]) -> None:
     """The refusal score alone (no routing), at the built-in threshold and at one a bank
     would fit on this list with `bankpm knowledge calibrate` — cross-validated, since a
     threshold measured on the questions it was fitted to flatters itself."""
-    scores = [kb.answerability(q.text, kb.search(q.text, k=8))[0] for q in questions]
+    scores = [score for score, _rank in assess(kb, questions)]
     ans = [s for s, q in zip(scores, questions, strict=True) if q.answerable]
     unans = [s for s, q in zip(scores, questions, strict=True) if not q.answerable]
     refused, false_ref = rates(kb.threshold, ans, unans)

@@ -142,15 +142,13 @@ def calibrate(
 ) -> None:
     """Fit the answer-or-refuse threshold on your own questions and keep it in the data dir."""
     from bankpm_core.clock import SystemClock
-    from bankpm_core.config import load_settings
-    from bankpm_core.knowledge_qa import KnowledgeBase
     from bankpm_core.retrieval.calibration import calibrate as fit
     from bankpm_core.retrieval.question_sets import load_question_set
 
     try:
-        settings = load_settings()
         labelled = load_question_set(questions)
-        kb = KnowledgeBase.open(settings)
+        kb = _open_kb()
+        settings = kb.settings
         before = kb.threshold
         result = fit(kb, labelled, SystemClock(settings.tz), str(questions), max_false_refusals)
     except BankpmError as exc:
@@ -201,13 +199,11 @@ def _calibration_report(c: Calibration, before: float, saved: bool) -> str:
 @knowledge_app.command("status")
 def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """What is indexed and which refusal threshold answers use (and where it came from)."""
-    from bankpm_core.config import load_settings
-    from bankpm_core.knowledge_qa import KnowledgeBase
     from bankpm_core.retrieval.calibration import Calibration
 
     try:
-        settings = load_settings()
-        kb = KnowledgeBase.open(settings)
+        kb = _open_kb()
+        settings = kb.settings
         chunks = kb.index.store.count()
         sources = len(kb.index.store.manifest())
         borders = kb.searcher.scope_exclusions() if chunks else []

@@ -123,16 +123,12 @@ def cross_validate(
     return (refused / len(unanswerable) if unanswerable else None), false_ref / len(answerable)
 
 
-def score_questions(kb: KnowledgeBase, questions: Sequence[LabelledQuestion]) -> list[float]:
-    """The answer-or-refuse score each question gets, exactly as ``ground`` computes it."""
-    return [score for score, _rank in assess(kb, questions)]
-
-
 def assess(
     kb: KnowledgeBase, questions: Sequence[LabelledQuestion]
 ) -> list[tuple[float, int | None]]:
-    """Per question: its score, and the rank (1–8) of the passage the list names as the
-    answer, or None (not named, or not among the eight that ``ground`` reads)."""
+    """Per question: its answer-or-refuse score, exactly as ``ground`` computes it, and
+    the rank (1–8) of the passage the list names as the answer, or None (not named, or
+    not among the eight that ``ground`` reads)."""
     out = []
     for q in questions:
         passages = kb.search(q.text, k=8)

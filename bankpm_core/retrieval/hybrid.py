@@ -297,9 +297,7 @@ class HybridSearcher:
                 prior += cfg.jurisdiction_bonus if lang == qa.jurisdiction else 0.0
             elif lang == qa.language or head.get("owner"):
                 prior += cfg.same_language_bonus
-            if _title_named(head.get("title", ""), query) or _title_named(
-                head.get("title_en", ""), query
-            ):
+            if _unit_title_named(snap, u, query):
                 prior += cfg.title_bonus
             if products and head.get("product") in products:
                 prior += cfg.product_bonus
@@ -344,18 +342,15 @@ class HybridSearcher:
         passages = passages[:k]
         for p in passages:
             p.features["oov"] = oov
-            texts = (snap.texts[snap.row_of[c]] for c in p.chunk_ids if c in snap.row_of)
-            p.features["answer_type"] = 1.0 if holds_value(wanted, texts) else 0.0
+            p.features["answer_type"] = (
+                1.0 if holds_value(wanted, snap.texts_of(p.chunk_ids)) else 0.0
+            )
         return passages
 
 
 def _lower_text(snap: Snapshot) -> str:
     """The whole index as one lower-cased text, where named things are looked up."""
-    cached = getattr(snap, "_lower_text", None)
-    if cached is None:
-        cached = "\n".join(snap.texts).lower()
-        snap._lower_text = cached  # type: ignore[attr-defined]
-    return cached
+    return snap.derived("lower_text", lambda: "\n".join(snap.texts).lower())
 
 
 def _mentioned(corpus: str, name: str) -> bool:
@@ -368,8 +363,9 @@ def _mentioned(corpus: str, name: str) -> bool:
     return re.search(re.escape(name) + r"(?![a-z0-9])", corpus) is not None
 
 
-_ARTICLE_REF = re.compile(r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?")
-_LABEL_HEAD = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?)")
+_ARTICLE_LABEL = r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?"
+_ARTICLE_REF = re.compile(_ARTICLE_LABEL)  # anywhere in a question
+_LABEL_HEAD = re.compile(rf"^(?:{_ARTICLE_LABEL})")  # the label that opens a section name
 
 
 def _cited_units(snap: Snapshot, query: str) -> list[int]:
@@ -377,15 +373,17 @@ def _cited_units(snap: Snapshot, query: str) -> list[int]:
     refs = [_norm_label(m.group(0)) for m in _ARTICLE_REF.finditer(query)]
     if not refs:
         return []
-    by_label = getattr(snap, "_units_by_label", None)
-    if by_label is None:
-        by_label = {}
-        for u, rows in enumerate(snap.unit_chunks):
-            m = _LABEL_HEAD.match(snap.meta[rows[0]].get("section", ""))
-            if m:
-                by_label.setdefault(_norm_label(m.group(1)), []).append(u)
-        snap._units_by_label = by_label  # type: ignore[attr-defined]
+    by_label = snap.derived("units_by_label", lambda: _units_by_label(snap))
     return [u for ref in dict.fromkeys(refs) for u in by_label.get(ref, [])]
+
+
+def _units_by_label(snap: Snapshot) -> dict[str, list[int]]:
+    by_label: dict[str, list[int]] = {}
+    for u, rows in enumerate(snap.unit_chunks):
+        m = _LABEL_HEAD.match(snap.meta[rows[0]].get("section", ""))
+        if m:
+            by_label.setdefault(_norm_label(m.group(0)), []).append(u)
+    return by_label
 
 
 def _unit_title_named(snap: Snapshot, u: int, query: str) -> bool:
@@ -401,15 +399,10 @@ def _norm_label(label: str) -> str:
 
 def _scope_exclusions(snap: Snapshot) -> list[ScopeExclusion]:
     """Every scope exclusion in the index, found once per snapshot."""
-    cached = getattr(snap, "_scope_exclusions", None)
-    if cached is None:
-        units = (
-            (snap.meta[rows[0]], "\n".join(snap.texts[r] for r in rows))
-            for rows in snap.unit_chunks
-        )
-        cached = find_exclusions(units)
-        snap._scope_exclusions = cached  # type: ignore[attr-defined]
-    return cached
+    units = (
+        (snap.meta[rows[0]], "\n".join(snap.texts[r] for r in rows)) for rows in snap.unit_chunks
+    )
+    return snap.derived("scope_exclusions", lambda: find_exclusions(units))
 
 
 def _oov_share(snap: Snapshot, qa: QueryAnalysis) -> float:
@@ -451,10 +444,7 @@ _INTERP_SECTION = re.compile(r"Section (\d+\.\d+[a-z]?)$")
 
 
 def _heading_terms(snap: Snapshot, u: int, analyzer: TextAnalyzer) -> set[int]:
-    cache = getattr(snap, "_heading_terms", None)
-    if cache is None:
-        cache = {}
-        snap._heading_terms = cache  # type: ignore[attr-defined]
+    cache: dict[int, set[int]] = snap.derived("heading_terms", dict)
     got = cache.get(u)
     if got is None:
         meta = snap.meta[snap.unit_chunks[u][0]]
@@ -467,13 +457,15 @@ def _heading_terms(snap: Snapshot, u: int, analyzer: TextAnalyzer) -> set[int]:
 
 def _interpretation_links(snap: Snapshot, units: list[int]) -> dict[int, list[int]]:
     """Rule unit (§ X) -> its official-interpretation units (Supplement I, Section X) in the pool."""
-    index = getattr(snap, "_unit_index", None)
-    if index is None:
-        index = {}
-        for u, rows in enumerate(snap.unit_chunks):
-            m = snap.meta[rows[0]]
-            index[(m.get("source", ""), m.get("section", ""), m.get("unit_type", ""))] = u
-        snap._unit_index = index  # type: ignore[attr-defined]
+
+    def build() -> dict[tuple[str, str, str], int]:
+        keys = (snap.meta[rows[0]] for rows in snap.unit_chunks)
+        return {
+            (m.get("source", ""), m.get("section", ""), m.get("unit_type", "")): u
+            for u, m in enumerate(keys)
+        }
+
+    index = snap.derived("unit_index", build)
     links: dict[int, list[int]] = {}
     for u in units:
         m = snap.meta[snap.unit_chunks[u][0]]
@@ -489,12 +481,11 @@ def _interpretation_links(snap: Snapshot, units: list[int]) -> dict[int, list[in
 
 
 def _language_masks(snap: Snapshot) -> dict[str, np.ndarray]:
-    cached = getattr(snap, "_language_masks", None)
-    if cached is None:
+    def build() -> dict[str, np.ndarray]:
         langs = np.array([m.get("language", "zh") for m in snap.meta])
-        cached = {lang: langs == lang for lang in np.unique(langs).tolist()}
-        snap._language_masks = cached  # type: ignore[attr-defined]
-    return cached
+        return {lang: langs == lang for lang in np.unique(langs).tolist()}
+
+    return snap.derived("language_masks", build)
 
 
 def _kind_mask(snap: Snapshot, kind: str | None) -> np.ndarray | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from bankpm_core.retrieval.lexical import BM25Index
 from bankpm_core.retrieval.store import ChromaStore, ManifestEntry
 from bankpm_core.retrieval.text import TextAnalyzer
 from bankpm_core.retrieval.types import Chunk
+
+_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 _SNAPSHOT_VERSION = 3
@@ -40,6 +43,18 @@ class Snapshot:
     bm25: BM25Index
     row_of: dict[str, int]
     hub: np.ndarray  # unit -> within-document hubness (see unit_hubness)
+
+    def derived(self, name: str, build: Callable[[], _T]) -> _T:
+        """A value computed from this snapshot on first use and kept with it: a snapshot
+        never changes (a changed index is a new snapshot), so neither does the value."""
+        attr = f"_{name}"  # kept as a plain attribute: snap._lower_text
+        if attr not in self.__dict__:
+            self.__dict__[attr] = build()
+        return self.__dict__[attr]
+
+    def texts_of(self, chunk_ids: Iterable[str]) -> list[str]:
+        """The texts of these chunks (those still in the index), in the order given."""
+        return [self.texts[self.row_of[c]] for c in chunk_ids if c in self.row_of]
 
     @classmethod
     def build(

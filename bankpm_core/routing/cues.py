@@ -107,8 +107,9 @@ KNOWLEDGE_WEAK = _rx(
 #: A data question that also asks how to analyse it ("逾期率环比上升，怎么判断是哪个渠道出了
 #: 问题"): the numbers answer it, and the methodology notes say how to read them. Without
 #: a metric in it, such a question is a rule question (RULE_QUESTION has the same cues).
+_HOW_TO_ANALYSE = r"(?:怎么|如何)(?:判断|分析|排查|定位|拆解)"
 METHOD_QUESTION = _rx(
-    r"(?:怎么|如何)(?:判断|分析|排查|定位|拆解)|"
+    rf"{_HOW_TO_ANALYSE}|"
     rf"{_L}(?:how do (?:i|we) tell|how (?:do|should|can) (?:i|we) (?:analy[sz]e|find out|diagnose)){_R}"
 )
 
@@ -136,7 +137,7 @@ RULE_QUESTION = _rx(
     # a product's longest term: 房贷最长贷多少年, 最多能分几期
     r"最长(?:能|可以)?(?:贷|借|分|还)|(?:能|可以)(?:贷|借)(?:多少|几)年|最多(?:能|可以)?分(?:多少|几)期|"
     r"年化利率(?:是)?多少|[一二三五\d]\s*年期|\d+\s*期的|首付|脱敏|掩码|退订|抽查|受理|办结|"
-    r"怎么(?:判断|分析|排查|定位)|如何(?:判断|分析|排查|定位)|有.{0,4}优惠吗|才算|算不算|"
+    rf"{_HOW_TO_ANALYSE}|有.{{0,4}}优惠吗|才算|算不算|"
     # a fee's amount is a fact of the product manual ("货币转换费是多少"); fee *income* is not
     r"费率?(?:是|要|收)?(?:多少|几)|"
     # compensation and liability: who pays, how much is paid out — a rule, never a metric

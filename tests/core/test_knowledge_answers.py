@@ -98,9 +98,9 @@ def test_a_product_the_bank_does_not_have_is_refused_not_answered_from_data(
 
 def test_the_knowledge_benchmark_reads_every_bundled_test_question(monkeypatch) -> None:
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
-    from bench_knowledge import load_questions
+    from bench_knowledge import QUESTIONS_MD, load_question_set
 
-    questions = load_questions()
+    questions = load_question_set(QUESTIONS_MD)
     answerable = [q for q in questions if q.document]
     assert len(answerable) == 46 and len(questions) - len(answerable) == 10
     for q in answerable:

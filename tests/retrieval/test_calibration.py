@@ -18,11 +18,11 @@ from bankpm_core.errors import BadInputError
 from bankpm_core.knowledge_qa import KnowledgeBase
 from bankpm_core.retrieval.calibration import (
     Calibration,
+    assess,
     calibrate,
     cross_validate,
     fit_threshold,
     rates,
-    score_questions,
 )
 from bankpm_core.retrieval.confidence import REFUSAL_THRESHOLD
 from bankpm_core.retrieval.embeddings import HashingEmbedder
@@ -186,7 +186,7 @@ def test_the_saved_calibration_is_what_the_next_knowledge_base_uses(
 
 def test_scores_are_those_ground_compares(bundled_kb: KnowledgeBase) -> None:
     qs = [LabelledQuestion("1", "zh", "示例银行的助学贷款利率是多少？", False)]
-    (score,) = score_questions(bundled_kb, qs)
+    ((score, _rank),) = assess(bundled_kb, qs)
     assert score == bundled_kb.ground(qs[0].text).confidence
 
 
