@@ -169,15 +169,24 @@ async def send_rendered(
 
 @contextlib.asynccontextmanager
 async def typing(bot: Bot, chat_id: int, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
-    """Show "typing…" (or ``action``) while the body runs (best effort: failures are logged)."""
+    """Show "typing…" (or ``action``) while the body runs (best effort: failures are logged).
+
+    The first action is sent before the body starts: sent from the background task, a
+    quick answer could cancel it in flight, and the user would never see "typing…".
+    """
+
+    async def send() -> None:
+        try:
+            await bot.send_chat_action(chat_id, action)
+        except TelegramError as exc:
+            log.debug("chat action failed: %s", exc)
 
     async def keep_typing() -> None:
         while True:
-            try:
-                await bot.send_chat_action(chat_id, action)
-            except TelegramError as exc:
-                log.debug("chat action failed: %s", exc)
             await asyncio.sleep(TYPING_EVERY)
+            await send()
+
+    await send()
 
     task = asyncio.create_task(keep_typing())
     try:
