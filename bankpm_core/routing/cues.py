@@ -56,11 +56,16 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"怎么做|如何做|需求分析|竞品分析|swot|kano|用户旅程|旅程地图|优先级|路线图|"
         r"需求文档|prd|埋点|漏斗|怎么写|如何写|怎么设计|如何设计|怎么评估|如何评估|怎么制定|如何制定|"
         r"生命周期|产品定位|目标市场|市场细分|商业模式|客户旅程|用户体验|可用性测试|"
-        r"检查清单|后评价|复盘|准入委员会|退出评估|"
+        r"检查清单|后评价|复盘|准入委员会|退出评估|产品下线|下线|停售|退出市场|"
+        r"(?:怎么|如何|怎样)(?:给.{0,8})?定价|定价(?:方法|策略|思路)|"
+        # working with other departments: 和风控意见不一致, 跨部门协作, 对齐
+        r"意见不一致|意见分歧|有分歧|冲突|跨部门|协作|协同|对齐|拉通|"
         rf"{_L}(?:methodolog\w*|method|interviews?|interviewing|focus groups?|surveys?|"
         r"user research|personas?|a/b tests?|ab tests?|experiments?|framework|journey maps?|"
         r"competitive analysis|prioriti[sz]\w*|roadmaps?|funnel|checklists?|go-live|"
-        r"post-launch|launch review|sunset|stakeholders?|positioning|"
+        r"post-launch|launch review|sunset|sunsetting|discontinu\w*|stakeholders?|positioning|"
+        r"disagree\w*|cross-functional|cross-department\w*|alignment|"
+        r"how (?:should|do|can) (?:we|i) price|pricing (?:method\w*|strateg\w*|approach)|"
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
     ),
 }
@@ -88,6 +93,15 @@ YES_NO = _rx(
     r"^\s*(?:can|could|may|must|is it|is there|are we|are customers|do we|does|should) "
 )
 """A yes/no question about what is allowed or possible: a knowledge question."""
+#: "白金卡境外消费有返现吗 / 贷款逾期会影响征信吗 / does the card have …?": whether a
+#: product has a feature or a rule has a consequence — the documents say, not a number
+#: (a number asked for, a time or a trend makes it a data question again: see the router).
+FEATURE = _rx(
+    r"有(?!多少)[^。？?，,]{0,12}吗|有没有|会不会|会[^。？?，,]{0,12}吗|是否(?:会|有|支持|包含)|"
+    r"支持[^。？?，,]{0,10}吗|"
+    rf"{_L}(?:does (?:the|a|an|our|this) .{{0,40}}(?:have|include|offer|support|come with|affect)|"
+    rf"is there (?:a|an|any)|will (?:it|this|a|an|late|missed) .{{0,40}}(?:affect|hurt|show)){_R}"
+)
 #: "may we / can a bank / 我们能…吗": asking what is permitted — a rule, even when the
 #: question names something the data also counts ("Can we call a customer's emergency
 #: contact?" is not a question about active customers).
@@ -99,9 +113,9 @@ PERMISSION = _rx(
 )
 KNOWLEDGE_WEAK = _rx(
     r"吗|能否|是否|可以|能不能|可不可以|怎么(?!样)|(?<![表现情况效果])如何(?![了呀])|什么|哪些|"
-    r"是什么|为什么|要不要|需要|应该|"
+    r"是什么|为什么|要不要|需要|应该|哪里|在哪|去哪|"
     rf"{_L}(?:what is|what are|what's|how do|how can|how should|can i|can we|can a|"
-    rf"can the|should|is it|are we|do we|does|why|who){_R}"
+    rf"can the|should|is it|are we|do we|does|why|who|where){_R}"
 )
 
 #: A data question that also asks how to analyse it ("逾期率环比上升，怎么判断是哪个渠道出了
@@ -171,6 +185,10 @@ PRICING_STRONG = _rx(
     rf"(?:price|rate) should (?:we|i) (?:set|charge|offer|use)|set (?:the|a) (?:price|rate) for|"
     rf"(?:suggest|recommend|propose)\w* .{{0,40}}(?:rate|price|pricing)){_R}"
 )
+#: "怎么给新产品定价 / how should we price a new product": asking for the method. With
+#: nothing named to price (no product, segment or channel) the methodology answers it;
+#: with one named, the pricing model does.
+HOW_TO = _rx(rf"怎么|如何|怎样|{_L}(?:how (?:do|should|can|would) (?:we|i|you|banks?)|how to){_R}")
 PRICING_WEAK = _rx(rf"定价|{_L}(?:pricing|priced?){_R}")
 PRICING_WEAK_SCORE = 2.5  # ties with one knowledge cue go to knowledge ("定价方法论")
 
@@ -234,10 +252,13 @@ HELP_SOCIAL = _rx(
 DOMAIN = _rx(
     r"银行|贷|信用卡|卡|存款|理财|利率|利息|客户|客群|产品|额度|还款|账户|监管|合规|风险|催收|"
     r"征信|逾期|不良|投诉|定价|息差|利差|资本|拨备|渠道|营销|用户|需求|调研|指标|"
+    r"外汇|汇率|牌价|结售汇|汇款|转账|数字人民币|钱包|挂失|开户|销户|网点|柜台|手机银行|网银|"
+    r"风控|部门|审批|授信|担保|抵押|"
     rf"{_L}(?:banks?|banking|loans?|credit|cards?|deposits?|wealth|rates?|interest|customers?|"
     r"clients?|products?|accounts?|fees?|complian\w*|regulat\w*|risk|collections?|borrowers?|"
     r"mortgages?|pricing|channels?|segments?|users?|research|metrics?|kpis?|apr|"
-    rf"delinquen\w*|npl|roe|ftp){_R}"
+    r"delinquen\w*|npl|roe|ftp|transfers?|wire|remittances?|exchange rates?|fx|branch\w*|"
+    rf"atms?|wallets?|lost card|stolen card|department|approval){_R}"
 )
 OUT_OF_SCOPE = _rx(
     r"天气|笑话|股价|股市|大盘|基金涨|彩票|机票|酒店|外卖|吃什么|午饭|晚饭|电影|翻译|写.{0,4}(?:诗|歌)|足球|比分|星座|菜谱|"
@@ -322,6 +343,8 @@ class Cues:
     rule: bool = False
     permission: bool = False
     means: bool = False
+    feature: bool = False
+    how_to: bool = False
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -369,6 +392,8 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         rule=bool(RULE_QUESTION.search(text)),
         permission=bool(PERMISSION.search(text)),
         means=bool(MEANS_QUESTION.search(text)),
+        feature=bool(FEATURE.search(text)),
+        how_to=bool(HOW_TO.search(text)),
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,

@@ -153,13 +153,22 @@ class Router:
         )
         if p.cues.rule and not asks_data:
             knowledge += 5.0  # "投诉要在多长时间内办结" is a rule, not complaint_resolution_days
-        elif p.cues.permission and not (asks_data or p.cues.number_ask or p.cues.status):
-            knowledge += 5.0  # "Can we call a customer's emergency contact?" is a rule too
+        elif (
+            p.cues.permission
+            or (p.cues.feature and p.cues.domain and not (p.cues.help or p.cues.off_topic))
+        ) and not (asks_data or p.cues.number_ask or p.cues.status or p.cues.growth):
+            # "Can we call a customer's emergency contact?" is a rule too, and
+            # "白金卡境外消费有返现吗" a feature of the product, not its spending
+            knowledge += 5.0
         if p.unknown_products and not asks_data:
             knowledge += 5.0  # the data has no 助学贷款: the documents may, or bankpm says so
         pricing = p.cues.pricing
         if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
             pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request
+        elif p.cues.how_to and not p.cues.overrides and not p.facts.named:
+            # "怎么给新产品定价": the method, from the methodology notes
+            knowledge = max(knowledge, pricing + 0.5)
+            pricing = 0.0
         return {
             "metric_query": self._metric_score(p),
             "knowledge": knowledge,
