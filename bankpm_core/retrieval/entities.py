@@ -29,8 +29,9 @@ from bankpm_core.routing.slots import PRODUCT_HEADS as ROUTER_PRODUCT_HEADS
 from bankpm_core.routing.slots import is_generic_qualifier
 
 # the router's product heads, and 理财: "养老理财" is a product a document must mention, but
-# the router leaves 理财 alone — "理财规模/理财AUM" questions ask for the wealth metrics
-PRODUCT_HEADS = (*ROUTER_PRODUCT_HEADS, "理财")
+# the router leaves 理财 alone — "理财规模/理财AUM" questions ask for the wealth metrics;
+# 钱包 too: a (数字)人民币钱包 is a product, and a bank's card manuals do not describe it
+PRODUCT_HEADS = (*ROUTER_PRODUCT_HEADS, "理财", "钱包")
 _ANY_HEAD = re.compile("|".join(PRODUCT_HEADS))
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _NAMED_ACT = re.compile(

@@ -22,6 +22,7 @@ from bankpm_core.retrieval.entities import named_things
         ("How often may a collector call under Regulation F?", ["Regulation F"]),
         ("Under Reg. CC, when must deposits be available?", ["Reg CC", "CC"]),
         ("根据《反洗钱法》，可疑交易报告要几天内提交？", ["反洗钱法"]),
+        ("数字人民币钱包怎么开通？", ["人民币钱包"]),
     ],
 )
 def test_named_things_are_products_acronyms_and_acts(question: str, expected: list[str]) -> None:
@@ -47,6 +48,10 @@ def test_question_about_an_unknown_product_is_refused_naming_it(real_kb: Knowled
     assert answer.grounded is False
     assert answer.result["not_in_knowledge_base"] == ["助学贷款"]
     assert "没有提到：助学贷款" in answer.text
+    # a wallet is a product too: the card manuals' repayment channels are no answer
+    wallet = real_kb.answer("数字人民币钱包怎么开通", "zh")
+    assert wallet.grounded is False
+    assert wallet.result["not_in_knowledge_base"] == ["人民币钱包"]
     english = real_kb.answer("Does RESPA limit how long customer records are kept?", "en")
     assert english.grounded is False
     assert "never mention: RESPA" in english.text
