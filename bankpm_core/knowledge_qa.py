@@ -10,9 +10,10 @@ stretches a loosely related article into an answer.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -231,9 +232,11 @@ class KnowledgeBase:
         else:
             text = p.text
         analyzer = self.index.analyzer
-        q_terms = set(analyzer.terms(question)) | set(
-            self.searcher.analyse(question).weighted_terms
-        )
+        # the user's own words count fully, the lexicon's expansion by its (lower) weight:
+        # "稳盈理财的风险等级" expands to 公募/开放式/固定收益类…, which describe the product's
+        # first sentence, not the one stating its risk level
+        q_terms = dict(self.searcher.analyse(question).weighted_terms)
+        q_terms.update(dict.fromkeys(analyzer.terms(question), 1.0))
         return best_sentences(text, q_terms, analyzer.terms, limit, wanted=answer_type(question))
 
     def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:
@@ -357,7 +360,7 @@ class KnowledgeBase:
 
 def best_sentences(
     text: str,
-    q_terms: set[str],
+    q_terms: Collection[str] | Mapping[str, float],
     tokenize: Callable[[str], list[str]],
     limit: int = 2,
     wanted: str | None = None,
@@ -373,10 +376,20 @@ def best_sentences(
     sentences = list(dict.fromkeys(s for s in stripped if s and not s.startswith("#")))
     if not sentences:
         return text.strip()[:300]
+    q_weight = q_terms if isinstance(q_terms, Mapping) else dict.fromkeys(q_terms, 1.0)
+    term_sets = [{t for t in tokenize(s) if t in q_weight} for s in sentences]
+    # a shared word every sentence has (the product's name, 年费 all through 年费规则) says
+    # nothing about which sentence answers: words count by their rarity among these
+    # sentences, so "风险等级" finds "产品风险等级：R2" in a paragraph about 稳盈理财
+    n = len(sentences)
+    df: dict[str, int] = {}
+    for terms in term_sets:
+        for t in terms:
+            df[t] = df.get(t, 0) + 1
+    weight = {t: math.log(1.0 + n / d) / math.log(1.0 + n) if n > 1 else 1.0 for t, d in df.items()}
     scored = []
-    for i, s in enumerate(sentences):
-        terms = set(tokenize(s))
-        overlap = len(terms & q_terms)
+    for i, (s, terms) in enumerate(zip(sentences, term_sets, strict=True)):
+        overlap = sum(weight[t] * q_weight[t] for t in terms)
         if wanted and holds_value(wanted, [s]):
             overlap += 1
         scored.append((overlap + (0.3 if i == 0 else 0.0), i))

@@ -282,6 +282,42 @@ EN_STOPWORDS = frozenset(
 )
 
 
+#: Irregular past forms the Snowball stemmer leaves alone ("repaid" stays "repaid", so
+#: "Can FlashLoan be repaid early?" missed every "repay"/"early repayment" term). Mapped
+#: to the present before stemming, in questions and indexed texts alike.
+EN_IRREGULAR = {
+    "paid": "pay",
+    "repaid": "repay",
+    "prepaid": "prepay",
+    "overpaid": "overpay",
+    "underpaid": "underpay",
+    "lent": "lend",
+    "sold": "sell",
+    "bought": "buy",
+    "spent": "spend",
+    "sent": "send",
+    "kept": "keep",
+    "held": "hold",
+    "told": "tell",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "stole": "steal",
+    "stolen": "steal",
+    "lost": "lose",
+    "withdrew": "withdraw",
+    "withdrawn": "withdraw",
+    "made": "make",
+    "chose": "choose",
+    "chosen": "choose",
+    "wrote": "write",
+    "written": "write",
+    "froze": "freeze",
+    "frozen": "freeze",
+}
+
+
 class TextAnalyzer:
     """Turns text into index terms; optional extra vocabulary keeps domain terms whole."""
 
@@ -332,6 +368,7 @@ class TextAnalyzer:
                     w = w[:-2]
                 if w in EN_STOPWORDS or (len(w) == 1 and not w.isdigit()):
                     continue
+                w = EN_IRREGULAR.get(w, w)
                 words.append(w)
                 out.append(w)
         if words:

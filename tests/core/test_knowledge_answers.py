@@ -253,3 +253,64 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
     assert answer.grounded is True
     cited = {c.source.rsplit("/", 1)[-1] for c in answer.citations}
     assert {"cc_youth.md", "cc_plat.md"} <= cited, cited
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "section"),
+    [
+        # "repaid" is the past of "repay": it reaches the early-repayment section
+        ("Can FlashLoan be repaid early?", "products/flash.md", "提前还款"),
+        # a feature asked yes/no is a question for the manual, not for the spending metric
+        ("白金卡境外消费有返现吗", "products/cc_plat.md", None),
+        ("贷款逾期会影响征信吗", None, None),
+        # a how-to with nothing named to price is the methodology, not a pricing request
+        ("怎么给新产品定价", "methodology/product_strategy.md", None),
+        ("产品下线需要做哪些工作", "methodology/continuous_optimisation.md", "退出流程"),
+    ],
+)
+def test_questions_asked_fresh_reach_the_documents_that_answer(
+    assistant, question, document, section
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent == "knowledge", answer.text
+    assert answer.grounded is True, answer.text
+    cited = _sources(answer)
+    if document:
+        assert any(doc == document and section in (None, sec) for doc, sec in cited), cited
+
+
+@pytest.mark.parametrize("question", ["外汇牌价在哪里查", "数字人民币钱包怎么开通"])
+def test_an_everyday_banking_question_the_documents_do_not_cover_is_refused_not_helped(
+    assistant, question
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent == "knowledge"  # not the help text: the user asked a bank question
+    assert answer.grounded is False
+    assert "没有找到" in answer.text
+
+
+def test_the_quote_is_the_sentence_with_the_asked_words_not_the_expansion(assistant) -> None:
+    answer = assistant.ask("稳盈理财的风险等级是什么")
+    first = answer.citations[0]
+    assert first.source.endswith("products/wm_stable.md")
+    assert "R2" in first.quote
+
+
+def test_words_every_sentence_shares_and_expansion_words_count_less() -> None:
+    from bankpm_core.knowledge_qa import best_sentences
+
+    chars = lambda s: [s[i : i + 2] for i in range(len(s) - 1)]  # noqa: E731
+    text = "稳盈理财是公募开放式产品。稳盈理财风险等级为R2。稳盈理财可在开放日赎回。"
+    # the product's name is in every sentence; 公募/开放 only came from the lexicon
+    terms = {"稳盈": 1.0, "理财": 1.0, "风险": 1.0, "等级": 1.0, "公募": 0.2, "开放": 0.2}
+    assert best_sentences(text, terms, chars, limit=1) == "稳盈理财风险等级为R2。"
+    # a plain set still works: every word counts fully
+    assert best_sentences(text, {"赎回"}, chars, limit=1) == "稳盈理财可在开放日赎回。"
+
+
+def test_irregular_past_forms_are_indexed_as_the_verb() -> None:
+    from bankpm_core.retrieval.text import TextAnalyzer
+
+    analyzer = TextAnalyzer()
+    assert analyzer.terms("repaid early") == analyzer.terms("repay early")
+    assert "steal" in analyzer.terms("my card was stolen")
