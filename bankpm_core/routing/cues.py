@@ -65,12 +65,14 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"competitive analysis|prioriti[sz]\w*|roadmaps?|funnel|checklists?|go-live|"
         r"post-launch|launch review|sunset|sunsetting|discontinu\w*|stakeholders?|positioning|"
         r"disagree\w*|cross-functional|cross-department\w*|alignment|"
+        r"segmentation|segment (?:our |the )?(?:customers|clients|market)|"
         r"how (?:should|do|can) (?:we|i) price|pricing (?:method\w*|strateg\w*|approach)|"
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
     ),
 }
 DEFINITION = _rx(
     r"口径|定义|怎么算|如何算|如何计算|怎么计算|怎样计算|计算公式|公式|什么意思|含义|指的是|"
+    r"(?:怎么|如何|怎样)(?:界定|认定)|界定标准|认定标准|"
     r"统计规则|统计口径|有什么区别|什么区别|的区别|有何区别|区别是什么|差别|什么是|"
     r"是什么[?？!！。\s]*$|"
     rf"{_L}(?:definition|defined|define|formula|meaning of|difference between|calculat\w*|"
@@ -98,9 +100,13 @@ YES_NO = _rx(
 #: (a number asked for, a time or a trend makes it a data question again: see the router).
 FEATURE = _rx(
     r"有(?!多少)[^。？?，,]{0,12}吗|有没有|会不会|会[^。？?，,]{0,12}吗|是否(?:会|有|支持|包含)|"
+    r"需要[^。？?，,]{0,10}吗|是[^。？?，,]{1,8}还是[^。？?，,]{1,8}|"
     r"支持[^。？?，,]{0,10}吗|"
     rf"{_L}(?:does (?:the|a|an|our|this) .{{0,40}}(?:have|include|offer|support|come with|affect)|"
-    rf"is there (?:a|an|any)|will (?:it|this|a|an|late|missed) .{{0,40}}(?:affect|hurt|show)){_R}"
+    rf"is there (?:a|an|any)|will (?:it|this|a|an|late|missed) .{{0,40}}(?:affect|hurt|show)|"
+    rf"what happens (?:if|when|after)|"
+    rf"(?:is|are) (?:the|this|it|a|an|our) .{{0,40}}(?:guaranteed|insured|covered|protected|"
+    rf"refundable|secured|transferable)){_R}"
 )
 #: "may we / can a bank / 我们能…吗": asking what is permitted — a rule, even when the
 #: question names something the data also counts ("Can we call a customer's emergency
@@ -138,6 +144,10 @@ RULE_QUESTION = _rx(
     r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
     r"(?:多久|多长时间)(?:之内|以内)?(?:要|必须|须|应当|得)|"
     r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"
+    # levels of approval, limits on contact, how often something is due, what to do when…
+    r"几级(?:审批|审查|审核)|审批层级|最多(?:能|可以)?(?:打|发|拨打|联系|上门)几次|"
+    r"多久(?:要|需要|得)?[\u4e00-\u9fff]{0,6}一次|多长时间[\u4e00-\u9fff]{0,6}一次|频率|频次|"
+    r"怎么办|该怎么处理|如何处理|"
     # a process: which approvals, steps or papers ("新产品上线前要经过哪些审批")
     r"(?:要|需要|须|必须|得)经过(?:哪些|什么)|哪些(?:审批|流程|环节|步骤|手续)|(?:什么|哪些)手续|"
     r"流程是(?:什么|怎样)|"
@@ -158,6 +168,9 @@ RULE_QUESTION = _rx(
     r"赔(?:付|偿)?多少|最多(?:能|可以)?(?:赔|退)|获赔|谁(?:来)?(?:赔|承担)|"
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
+    r"how long (?:are|is|do|should|must) .{1,40}(?:kept|stored|retained|held|saved)|"
+    r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:age|income|term|tenor|amount|deposit|"
+    r"investment|down payment|limit)|how often (?:must|should|do) we|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
     r"what channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
     r"how (?:must|should|do) (?:we|i|banks?) (?:show|display|disclose|present)|"
@@ -253,11 +266,12 @@ DOMAIN = _rx(
     r"银行|贷|信用卡|卡|存款|理财|利率|利息|客户|客群|产品|额度|还款|账户|监管|合规|风险|催收|"
     r"征信|逾期|不良|投诉|定价|息差|利差|资本|拨备|渠道|营销|用户|需求|调研|指标|"
     r"外汇|汇率|牌价|结售汇|汇款|转账|数字人民币|钱包|挂失|开户|销户|网点|柜台|手机银行|网银|"
-    r"风控|部门|审批|授信|担保|抵押|"
+    r"风控|部门|审批|授信|担保|抵押|外呼|"
     rf"{_L}(?:banks?|banking|loans?|credit|cards?|deposits?|wealth|rates?|interest|customers?|"
     r"clients?|products?|accounts?|fees?|complian\w*|regulat\w*|risk|collections?|borrowers?|"
     r"mortgages?|pricing|channels?|segments?|users?|research|metrics?|kpis?|apr|"
     r"delinquen\w*|npl|roe|ftp|transfers?|wire|remittances?|exchange rates?|fx|branch\w*|"
+    r"complaints?|marketing|sms|"
     rf"atms?|wallets?|lost card|stolen card|department|approval){_R}"
 )
 OUT_OF_SCOPE = _rx(

@@ -266,6 +266,13 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
         # a how-to with nothing named to price is the methodology, not a pricing request
         ("怎么给新产品定价", "methodology/product_strategy.md", None),
         ("产品下线需要做哪些工作", "methodology/continuous_optimisation.md", "退出流程"),
+        ("重大投诉怎么界定", "regulations/complaint_handling_policy.md", "第十条"),
+        ("投诉处理结果客户不满意怎么办", "regulations/complaint_handling_policy.md", "第十八条"),
+        ("外呼营销一天最多打几次", "regulations/marketing_disclosure_policy.md", "第二十五条"),
+        ("员工查询客户信息需要审批吗", "regulations/personal_information_policy.md", None),
+        ("房贷利率是固定的还是浮动的", "products/home.md", "定价与费用"),
+        ("What happens if an auto loan is overdue?", "products/auto.md", "逾期与催收"),
+        ("How do we segment customers?", "methodology/product_strategy.md", None),
     ],
 )
 def test_questions_asked_fresh_reach_the_documents_that_answer(
