@@ -28,9 +28,9 @@ from bankpm_core.retrieval.answer_types import answer_type, holds_value
 from bankpm_core.retrieval.entities import named_things
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
-from bankpm_core.retrieval.query import QueryAnalysis, analyse
+from bankpm_core.retrieval.query import QueryAnalysis, analyse, jurisdiction_of
 from bankpm_core.retrieval.scope import ScopeExclusion, find_exclusions
-from bankpm_core.retrieval.text import TextAnalyzer
+from bankpm_core.retrieval.text import TextAnalyzer, text_language
 from bankpm_core.retrieval.thesaurus import Thesaurus
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
 
@@ -134,19 +134,31 @@ class HybridSearcher:
         return [e for e in found if query is None or e.named_in(query)]
 
     def absent_names(self, query: str) -> list[str]:
-        """Named things in the question (entities.named_things) the index never mentions
-        and the lexicon does not know: a question about them cannot be answered here."""
+        """Named things in the question (entities.named_things) the index never mentions,
+        by that name or by another name of the same lexicon concept: a question about
+        them cannot be answered here.
+
+        Another name counts in the languages the question is about: its own and the
+        jurisdiction it names. "存款保险最多赔多少" over Chinese laws that never mention
+        存款保险 is not answered because US rules speak of "deposit insurance"; "Does the
+        PBOC cap collection calls?" is about China, so 中国人民银行 counts for PBOC."""
         names = named_things(query)
         if not names:
             return []
         corpus = _lower_text(self.index.snapshot())
-        return [
-            n
-            for n in names
-            if not self.lexicon.knows(n)
-            and not _mentioned(corpus, n.lower())
-            and not _mentioned(corpus, n.lower().rstrip("s"))
-        ]
+        langs = {text_language(query), jurisdiction_of(query)}
+
+        def mentioned(name: str) -> bool:
+            n = name.lower()
+            if _mentioned(corpus, n) or _mentioned(corpus, n.rstrip("s")):
+                return True
+            return any(
+                _mentioned(corpus, other.lower())
+                for c in self.lexicon.concepts_with(name)
+                for other in (*(c.zh if "zh" in langs else ()), *(c.en if "en" in langs else ()))
+            )
+
+        return [n for n in names if not mentioned(n)]
 
     def _heading_coverage(
         self, snap: Snapshot, u: int, qa: QueryAnalysis, unit_ids: list[list[list[int]]]

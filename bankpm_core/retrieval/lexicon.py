@@ -82,6 +82,11 @@ class Lexicon:
         """Whether ``term`` (any case) is a member of some concept — PBOC, 存款保险."""
         return term.lower() in self._members
 
+    def concepts_with(self, term: str) -> list[Concept]:
+        """The concepts ``term`` (any case) is a member of."""
+        t = term.lower()
+        return [c for c in self.concepts if any(m.lower() == t for m in c.terms)]
+
     def zh_words(self) -> list[str]:
         """Chinese terms to add to jieba's dictionary so they segment as one word."""
         return [w for c in self.concepts for w in c.zh if 2 <= len(w) <= 8]

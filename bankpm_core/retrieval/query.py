@@ -131,11 +131,6 @@ def analyse(
                 for tok in toks:
                     weighted[tok] = max(weighted.get(tok, 0.0), SYNONYM_WEIGHT * share)
         units.append(QueryUnit(t, alternatives, idf(t), False))
-    jurisdiction = None
-    zh_cue = bool(_ZH_JURISDICTION.search(query))
-    us_cue = bool(_US_JURISDICTION.search(query))
-    if zh_cue != us_cue:
-        jurisdiction = "zh" if zh_cue else "en"
     return QueryAnalysis(
         text=query,
         language=text_language(query),
@@ -143,9 +138,19 @@ def analyse(
         concepts=list(expansion.concepts),
         weighted_terms=weighted,
         units=units,
-        jurisdiction=jurisdiction,
+        jurisdiction=jurisdiction_of(query),
         asks_secondary=bool(_ASKS_SECONDARY.search(query)),
     )
+
+
+def jurisdiction_of(query: str) -> str | None:
+    """ "zh" when the question names China (中国, 央行, PBOC…), "en" when it names the US
+    (美国, CFPB, Reg E…), None when it names neither or both."""
+    zh_cue = bool(_ZH_JURISDICTION.search(query))
+    us_cue = bool(_US_JURISDICTION.search(query))
+    if zh_cue != us_cue:
+        return "zh" if zh_cue else "en"
+    return None
 
 
 def _synonym_terms(

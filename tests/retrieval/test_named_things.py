@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bankpm_core.knowledge_qa import KnowledgeBase
@@ -57,15 +59,38 @@ def test_question_about_an_unknown_product_is_refused_naming_it(real_kb: Knowled
     assert "never mention: RESPA" in english.text
 
 
-def test_named_things_the_documents_or_the_lexicon_know_are_answered(
-    real_kb: KnowledgeBase,
-) -> None:
-    # 信用卡 is in the manual; PBOC is a lexicon term (= 中国人民银行), absent from this corpus
+def test_named_things_the_documents_mention_are_answered(real_kb: KnowledgeBase) -> None:
     assert real_kb.searcher.absent_names("青春信用卡的年费怎么收？") == []
-    assert real_kb.searcher.absent_names("Does the PBOC cap collection calls?") == []
     answer = real_kb.answer("青春信用卡的年费怎么收？", "zh")
     assert answer.grounded is True
     assert answer.result.get("not_in_knowledge_base") is None
+
+
+def test_another_name_counts_only_in_the_languages_the_question_is_about(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """A lexicon synonym stands for a name the documents do not use — in the question's
+    language or the jurisdiction it names, not in another country's rules."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "collection.md").write_text(
+        "---\ntitle: 催收规定\nkind: regulation\n---\n\n"
+        "第一条 催收电话每日不超过三次，本办法依据中国人民银行的有关规定制定。\n",
+        "utf-8",
+    )
+    (folder / "us_rules.md").write_text(
+        "---\ntitle: US deposit rules\nkind: regulation\nlanguage: en\n---\n\n"
+        "§ 1 Deposit insurance. Accounts are covered by deposit insurance up to the limit.\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    absent = fake_kb.searcher.absent_names
+    # PBOC names China, and the Chinese text speaks of 中国人民银行: the same institution
+    assert absent("Does the PBOC cap collection calls?") == []
+    # Chinese law about 存款保险 is not answered by US text about "deposit insurance"…
+    assert absent("存款保险最多能赔付储户多少钱？") == ["存款保险"]
+    # …unless the question asks about the US
+    assert absent("美国的存款保险最多能赔付储户多少钱？") == []
 
 
 def test_named_documents_and_regulations_are_looked_up_as_whole_words(
