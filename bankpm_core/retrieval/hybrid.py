@@ -85,6 +85,11 @@ class SearchConfig:
     # the question cites the article by its label ("催收管理办法第七条", "§ 8 of the policy"):
     # a lookup, not a search — the title bonus then picks among documents with that label
     citation_bonus: float = 0.6
+    # below this many chunks, dense candidates come from an exact scan of the snapshot's
+    # vectors (a few ms at 20k chunks) rather than Chroma's HNSW query: the ANN returned a
+    # different top-80 for 1 question in 10 from one process to the next, so the same
+    # question could be answered differently after a restart. Above it, Chroma's index.
+    exact_dense_max_rows: int = 200_000
 
 
 class HybridSearcher:
@@ -173,7 +178,25 @@ class HybridSearcher:
         cfg = self.config
         allowed = _kind_mask(snap, kind)
 
-        lex_scores = snap.bm25.score(qa.weighted_terms)
+        # a catalog product the question names picks the manual (product_bonus below); its
+        # name, all over that manual's overview, must not also pick the section — BM25 over
+        # "青春卡 … minimum age" ranked the overview above 申请条件 on the name alone
+        # (only a product whose manual is indexed: over laws alone, "房贷" is a topic)
+        manuals = snap.derived(
+            "products", lambda: {m["product"] for m in snap.meta if m.get("product")}
+        )
+        # (and only one product: comparing two, the names weigh the two manuals' sections
+        # against each other, and each must stand on its own — KnowledgeBase.ground)
+        named = [u for u in qa.units if u.label.startswith("catalog:product:")]
+        name_terms = {
+            t
+            for u in named
+            if len(named) == 1 and u.label.rsplit(":", 1)[-1] in manuals
+            for alternative in u.terms
+            for t in alternative
+        }
+        lex_query = {t: w for t, w in qa.weighted_terms.items() if t not in name_terms}
+        lex_scores = snap.bm25.score(lex_query or qa.weighted_terms)
         if allowed is not None:
             lex_scores = np.where(allowed, lex_scores, 0.0)
         # lexical candidates per document language: for the other language only the
@@ -199,8 +222,13 @@ class HybridSearcher:
             searches.append(
                 (qvecs[0], {"$and": [where, lang_where]} if where else lang_where, True)
             )
+        exact = snap.vectors is not None and len(snap.ids) <= cfg.exact_dense_max_rows
         for qvec, clause, plain in searches:
-            for cid, sim in self.index.store.query(qvec, min(cfg.dense_k, len(snap.ids)), clause):
+            if exact:
+                hits = _exact_top(snap, qvec, min(cfg.dense_k, len(snap.ids)), clause)
+            else:
+                hits = self.index.store.query(qvec, min(cfg.dense_k, len(snap.ids)), clause)
+            for cid, sim in hits:
                 row = snap.row_of.get(cid)
                 if row is not None:
                     dense_sim[row] = max(dense_sim.get(row, -1.0), sim)
@@ -231,26 +259,16 @@ class HybridSearcher:
         interprets = _interpretation_links(snap, units)
         units += [rule for rule in interprets if rule not in units]
 
-        # exact dense similarity for candidates only lexical search found, and the plain
-        # query's similarity for those only the expanded query found (the refusal score
-        # reads the user's own words: a missing value would read as "unrelated")
-        need = {}
-        for u in units:
-            rows = snap.unit_chunks[u]
-            if any(r in plain_sim for r in rows):
-                continue
-            found = [r for r in rows if r in dense_sim]
-            best = (
-                max(found, key=dense_sim.__getitem__)
-                if found
-                else max(rows, key=lambda r: lex_scores[r])
-            )
-            need[snap.ids[best]] = best
-        for cid, vec in self.index.vectors(list(need)).items():
-            sims = qvecs @ vec
-            row = need[cid]
-            dense_sim[row] = max(dense_sim.get(row, -1.0), float(np.max(sims)))
-            plain_sim[row] = float(sims[0])
+        # exact dense similarity of every window of every candidate unit, from the snapshot's
+        # copy of the vectors: the plain query's (the refusal score reads the user's own
+        # words) and the best of plain and expanded — whatever windows the ANN query returned
+        if snap.vectors is not None and snap.has_vector is not None:
+            rows = [r for u in units for r in snap.unit_chunks[u] if snap.has_vector[r]]
+            if rows:
+                sims = snap.vectors[rows] @ np.asarray(qvecs, dtype=np.float32).T
+                for r, row_sims in zip(rows, sims, strict=True):
+                    dense_sim[r] = max(dense_sim.get(r, -1.0), float(row_sims.max()))
+                    plain_sim[r] = float(row_sims[0])
 
         unit_lang = {u: snap.meta[snap.unit_chunks[u][0]].get("language", "zh") for u in units}
         unit_lex = {u: float(max(lex_scores[r] for r in snap.unit_chunks[u])) for u in units}
@@ -512,6 +530,35 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     k = min(k, scores.size)
     idx = np.argpartition(-scores, k - 1)[:k]
     return idx[np.argsort(-scores[idx], kind="stable")]
+
+
+def _exact_top(
+    snap: Snapshot, qvec: np.ndarray, k: int, where: dict | None
+) -> list[tuple[str, float]]:
+    """The k chunks most similar to ``qvec`` (cosine; vectors are unit length), exactly,
+    honouring the same metadata filters the Chroma query takes (kind, language)."""
+    assert snap.vectors is not None and snap.has_vector is not None
+    sims = snap.vectors @ np.asarray(qvec, dtype=np.float32)
+    mask = snap.has_vector.copy()
+    for key, value in _where_items(where):
+        mask &= snap.derived(
+            f"where_{key}={value}",
+            lambda key=key, value=value: np.array(
+                [m.get(key) == value for m in snap.meta], dtype=bool
+            ),
+        )
+    sims = np.where(mask, sims, -np.inf)
+    top = _top(sims, k)
+    return [(snap.ids[r], float(sims[r])) for r in top if np.isfinite(sims[r])]
+
+
+def _where_items(where: dict | None) -> list[tuple[str, str]]:
+    """A Chroma ``where`` of equalities (optionally under "$and") as (key, value) pairs."""
+    if not where:
+        return []
+    if "$and" in where:
+        return [item for clause in where["$and"] for item in _where_items(clause)]
+    return [(k, v) for k, v in where.items()]
 
 
 def _unit_ranks(snap: Snapshot, rows: Iterable[int]) -> dict[int, int]:

@@ -27,7 +27,7 @@ from bankpm_core.retrieval.types import Chunk
 _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
-_SNAPSHOT_VERSION = 3
+_SNAPSHOT_VERSION = 4
 
 
 @dataclass
@@ -43,6 +43,11 @@ class Snapshot:
     bm25: BM25Index
     row_of: dict[str, int]
     hub: np.ndarray  # unit -> within-document hubness (see unit_hubness)
+    # every chunk's embedding, row-aligned (zeros where Chroma had none: has_vector False).
+    # Search scores its candidate units against all their chunks exactly, so a unit's
+    # dense score does not depend on which of its windows the ANN query happened to return
+    vectors: np.ndarray | None = None
+    has_vector: np.ndarray | None = None
 
     def derived(self, name: str, build: Callable[[], _T]) -> _T:
         """A value computed from this snapshot on first use and kept with it: a snapshot
@@ -83,6 +88,19 @@ class Snapshot:
             members.sort(key=lambda j: int(metas[j].get("span_start", 0) or 0))
         row_of = {cid: i for i, cid in enumerate(ids)}
         docs = [metas[members[0]].get("source", "") for members in unit_chunks]
+        matrix: np.ndarray | None = None
+        has_vector = np.zeros(len(ids), dtype=bool)
+        for cid, vec in vectors:
+            row = row_of.get(cid)
+            if row is None:
+                continue
+            if matrix is None:
+                matrix = np.zeros((len(ids), vec.shape[0]), dtype=np.float32)
+            matrix[row] = vec
+            has_vector[row] = True
+        stored = (
+            ((ids[r], matrix[r]) for r in np.flatnonzero(has_vector)) if matrix is not None else ()
+        )
         return cls(
             fingerprint=fingerprint,
             ids=ids,
@@ -92,7 +110,9 @@ class Snapshot:
             unit_chunks=unit_chunks,
             bm25=BM25Index.build(lex),
             row_of=row_of,
-            hub=unit_hubness(vectors, row_of, unit_of, docs),
+            hub=unit_hubness(stored, row_of, unit_of, docs),
+            vectors=matrix,
+            has_vector=has_vector,
         )
 
 

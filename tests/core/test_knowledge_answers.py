@@ -321,3 +321,14 @@ def test_irregular_past_forms_are_indexed_as_the_verb() -> None:
     analyzer = TextAnalyzer()
     assert analyzer.terms("repaid early") == analyzer.terms("repay early")
     assert "steal" in analyzer.terms("my card was stolen")
+
+
+def test_a_product_s_name_picks_its_manual_not_the_section(assistant) -> None:
+    """The name is all over the manual's overview: matched lexically, it made the overview
+    the answer to every question about the product. The overview answered "青春信用卡的
+    货币转换费" (the Youth manual states none), and the points rules came before the annual
+    fee rules for "白金信用卡年费多少"."""
+    fee = assistant.ask("白金信用卡年费多少？可以用积分抵扣吗？")
+    assert _sources(fee)[0] == ("products/cc_plat.md", "年费规则")
+    youth = assistant.ask("青春信用卡在境外消费的货币转换费是多少？")
+    assert youth.grounded is False
