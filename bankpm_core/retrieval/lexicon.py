@@ -10,6 +10,7 @@ a bank extends it with its own jargon without touching code.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from bankpm_core.retrieval.text import CJK_RE, TextAnalyzer
+from bankpm_core.retrieval.text import CJK_RE, EN_STOPWORDS, TextAnalyzer, join_letter_pairs
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class Lexicon:
         looked up only through a stem the question has, not tried one by one: with a
         few thousand terms, trying each cost more than the rest of the search.
         """
-        q = query.lower()
+        q = join_letter_pairs(query).lower()
         q_terms = set(analyzer.terms(query))
         index = self._index(analyzer)
         hit = {ci for term, ci in index.zh if term in query}
@@ -166,12 +167,21 @@ class _MatchIndex:
 
 
 def _loose_contains(query: str, term: str, stems: frozenset[str]) -> bool:
-    """Multi-word terms must appear near each other, not scattered across the question."""
+    """Multi-word terms must appear near each other, not scattered across the question —
+    in either order ("how many points do I earn" has "earn points") and whatever small
+    words stand between ("visit a debtor's home" has "visit the debtor")."""
     if len(stems) <= 1:
         return True
-    words = term.lower().split()
-    pattern = r"\b" + r"\W+(?:\w+\W+){0,2}".join(re.escape(w[:4]) + r"\w*" for w in words)
-    return re.search(pattern, query) is not None
+    words = [w for w in _WORD.findall(term.lower()) if w not in EN_STOPWORDS]
+    tokens = _WORD.findall(query)
+    positions = [[i for i, t in enumerate(tokens) if t.startswith(w[:4])] for w in words]
+    if not words or any(not p for p in positions):
+        return False
+    allowed = 3 * (len(words) - 1)  # up to two other words between neighbours
+    return any(max(combo) - min(combo) <= allowed for combo in itertools.product(*positions))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 @cache

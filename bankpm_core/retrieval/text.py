@@ -318,6 +318,14 @@ EN_IRREGULAR = {
 }
 
 
+_LETTER_PAIR = re.compile(r"(?<![A-Za-z])([A-Za-z])/([A-Za-z])(?![A-Za-z])")
+
+
+def join_letter_pairs(text: str) -> str:
+    """ "A/B test" -> "AB test": two letters joined by a slash are one word."""
+    return _LETTER_PAIR.sub(r"\1\2", text)
+
+
 class TextAnalyzer:
     """Turns text into index terms; optional extra vocabulary keeps domain terms whole."""
 
@@ -352,6 +360,9 @@ class TextAnalyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms: jieba search-mode words (CJK) and stemmed lowercase words (Latin)."""
         self._ensure()
+        # "A/B test" is one word, not two dropped letters: "How do we run an A/B test?"
+        # read as just {run, test}
+        text = join_letter_pairs(text)
         assert self._jieba is not None and self._stemmer is not None
         out: list[str] = []
         words: list[str] = []

@@ -45,7 +45,8 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"目标客群|目标客户|客群定位|"
         rf"{_L}(?:fees?|annual fee|charges?|eligib\w*|terms|features|benefits|rewards?|"
         r"points|prepay\w*|early repayment|repay\w*|credit limit|limits?|tenor|maximum term|"
-        r"minimum (?:deposit|investment|amount)|redeem|redemption|interest[- ]free|"
+        r"rate range|range of (?:interest )?rates|rate band|"
+        r"minimum (?:deposit|investment|amount)|redeem\w*|redemption|interest[- ]free|"
         r"grace period|how (?:do|can) (?:i|we|customers) apply|apply for|installments?|"
         rf"early withdrawal|risk level|documents?|required documents|suitable|offer|offers|"
         rf"designed for|target customers|who can|max(?:imum)? (?:loan )?amount|loan limit|"
@@ -57,7 +58,7 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"需求文档|prd|埋点|漏斗|怎么写|如何写|怎么设计|如何设计|怎么评估|如何评估|怎么制定|如何制定|"
         r"生命周期|产品定位|目标市场|市场细分|商业模式|客户旅程|用户体验|可用性测试|"
         r"检查清单|后评价|复盘|准入委员会|退出评估|产品下线|下线|停售|退出市场|"
-        r"(?:怎么|如何|怎样)(?:给.{0,8})?定价|定价(?:方法|策略|思路)|"
+        r"(?:怎么|如何|怎样)(?:给.{0,8})?定价|定价(?:方法|策略|思路)|账龄分析|同期群|"
         # working with other departments: 和风控意见不一致, 跨部门协作, 对齐
         r"意见不一致|意见分歧|有分歧|冲突|跨部门|协作|协同|对齐|拉通|"
         rf"{_L}(?:methodolog\w*|method|interviews?|interviewing|focus groups?|surveys?|"
@@ -65,14 +66,14 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"competitive analysis|prioriti[sz]\w*|roadmaps?|funnel|checklists?|go-live|"
         r"post-launch|launch review|sunset|sunsetting|discontinu\w*|stakeholders?|positioning|"
         r"disagree\w*|cross-functional|cross-department\w*|alignment|"
-        r"segmentation|segment (?:our |the )?(?:customers|clients|market)|"
+        r"segmentation|segment (?:our |the )?(?:customers|clients|market)|vintage|cohort|"
         r"how (?:should|do|can) (?:we|i) price|pricing (?:method\w*|strateg\w*|approach)|"
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
     ),
 }
 DEFINITION = _rx(
     r"口径|定义|怎么算|如何算|如何计算|怎么计算|怎样计算|计算公式|公式|什么意思|含义|指的是|"
-    r"(?:怎么|如何|怎样)(?:界定|认定)|界定标准|认定标准|"
+    r"(?:怎么|如何|怎样)(?:界定|认定)|界定标准|认定标准|what counts as|what qualifies as|"
     r"统计规则|统计口径|有什么区别|什么区别|的区别|有何区别|区别是什么|差别|什么是|"
     r"是什么[?？!！。\s]*$|"
     rf"{_L}(?:definition|defined|define|formula|meaning of|difference between|calculat\w*|"
@@ -100,7 +101,7 @@ YES_NO = _rx(
 #: (a number asked for, a time or a trend makes it a data question again: see the router).
 FEATURE = _rx(
     r"有(?!多少)[^。？?，,]{0,12}吗|有没有|会不会|会[^。？?，,]{0,12}吗|是否(?:会|有|支持|包含)|"
-    r"需要[^。？?，,]{0,10}吗|是[^。？?，,]{1,8}还是[^。？?，,]{1,8}|"
+    r"需要[^。？?，,]{0,10}吗|是[^。？?，,]{1,8}还是[^。？?，,]{1,8}|会怎么样|会怎样|什么后果|"
     r"支持[^。？?，,]{0,10}吗|"
     rf"{_L}(?:does (?:the|a|an|our|this) .{{0,40}}(?:have|include|offer|support|come with|affect)|"
     rf"is there (?:a|an|any)|will (?:it|this|a|an|late|missed) .{{0,40}}(?:affect|hurt|show)|"
@@ -169,8 +170,9 @@ RULE_QUESTION = _rx(
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
     r"how long (?:are|is|do|should|must) .{1,40}(?:kept|stored|retained|held|saved)|"
-    r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:age|income|term|tenor|amount|deposit|"
-    r"investment|down payment|limit)|how often (?:must|should|do) we|"
+    r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:[a-z]+ ){0,3}(?:age|income|term|tenor|"
+    r"amount|deposit|investment|down payment|limit)|how often (?:must|should|do) we|"
+    r"(?:interest )?rate range|range of (?:interest )?rates|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
     r"what channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
     r"how (?:must|should|do) (?:we|i|banks?) (?:show|display|disclose|present)|"
@@ -289,7 +291,7 @@ NUMBER_ASK = _rx(
     rf"numbers?|figures?|data|report|tell me){_R}"
 )
 STATUS = _rx(
-    r"情况|表现|怎么样|咋样|怎样|好不好|概况|整体|数据|指标|"
+    r"情况|表现|(?<!会)怎么样|咋样|(?<![会怎])怎样|好不好|概况|整体|数据|指标|"
     rf"{_L}(?:how (?:is|are|was|were|'s) .{{0,40}}(?:doing|performing|going)|how's|performance|"
     rf"overview|status|situation|update on|metrics|kpis?|numbers){_R}"
 )

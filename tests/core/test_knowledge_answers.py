@@ -273,6 +273,16 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
         ("房贷利率是固定的还是浮动的", "products/home.md", "定价与费用"),
         ("What happens if an auto loan is overdue?", "products/auto.md", "逾期与催收"),
         ("How do we segment customers?", "methodology/product_strategy.md", None),
+        # "A/B" is one word; "earn points" matches "points … earn"; "redeemed" is "redeem"
+        ("How do we run an A/B test?", "methodology/data_driven_decisions.md", "A/B 测试"),
+        (
+            "How many points do I earn per yuan on the Youth card?",
+            "products/cc_youth.md",
+            "积分规则",
+        ),
+        ("When can Steady be redeemed?", "products/wm_stable.md", "购买与赎回规则"),
+        ("What is the maximum home loan amount?", "products/home.md", "额度与期限"),
+        ("信用卡逾期了会怎么样", None, None),
     ],
 )
 def test_questions_asked_fresh_reach_the_documents_that_answer(

@@ -109,3 +109,19 @@ def test_a_latin_name_is_mentioned_only_as_a_whole_word() -> None:
     assert not _mentioned(corpus, "regulation f")  # only "regulation for"
     assert _mentioned(corpus, "regulation b") and _mentioned(corpus, "fdic")
     assert _mentioned("员工个人信息另行规定", "个人信息")
+
+
+def test_a_multi_word_lexicon_term_matches_in_either_order_across_small_words() -> None:
+    from bankpm_core.retrieval.lexicon import Lexicon
+    from bankpm_core.retrieval.text import TextAnalyzer
+
+    lexicon, analyzer = Lexicon.load(), TextAnalyzer()
+
+    def ids(q: str) -> list[str]:
+        return lexicon.expand(q, analyzer).describe()
+
+    assert "home_visit" in ids("Can collectors visit a debtor's home?")  # "visit the debtor"
+    assert "reward_points" in ids("How many points do I earn per yuan?")  # "earn points"
+    assert "ab_test" in ids("How do we run an A/B test?")  # "AB test"
+    # …but not words scattered across the question
+    assert "reward_points" not in ids("Do we earn interest on deposits, and at what points?")
