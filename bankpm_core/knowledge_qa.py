@@ -46,6 +46,13 @@ Lang = Literal["zh", "en"]
 ThresholdOrigin = Literal["setting", "calibrated", "built-in"]
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|[^\n]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+#: A question asking for a list ("禁止使用哪些词", "what are the conditions"): the first
+#: citation quotes several of the passage's items, not the two that share most words.
+_ENUMERATION = re.compile(
+    r"哪些|哪几|有什么(?:要求|规定|条件|限制)|包括什么|包含什么|"
+    r"\b(?:what are the|which (?:\w+ ){0,2}(?:are|must|should)|list)\b",
+    re.IGNORECASE,
+)
 _OWNER_BY_KIND = {
     "regulation": ("合规部", "the Compliance department"),
     "product": ("产品负责人", "the product owner"),
@@ -271,7 +278,8 @@ class KnowledgeBase:
         citations: list[Citation] = []
         lines: list[str] = []
         for n, p in enumerate(g.passages, start=1):
-            quote = self._quote(p, question, limit=2 if n == 1 else 1)
+            first = 4 if _ENUMERATION.search(question) else 2  # "哪些…": several items
+            quote = self._quote(p, question, limit=first if n == 1 else 1)
             citations.append(_citation(n, p, quote))
             lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
         blocks = []
@@ -393,7 +401,8 @@ def best_sentences(
         if wanted and holds_value(wanted, [s]):
             overlap += 1
         scored.append((overlap + (0.3 if i == 0 else 0.0), i))
-    keep = sorted(i for _, i in sorted(scored, reverse=True)[:limit])
+    # ties go to the earlier sentence: a list is quoted from its first items, not its last
+    keep = sorted(i for _, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit])
     quote = "".join(
         sentences[i] if _is_zh(sentences[i]) else sentences[i] + " " for i in keep
     ).strip()

@@ -342,3 +342,19 @@ def test_a_product_s_name_picks_its_manual_not_the_section(assistant) -> None:
     assert _sources(fee)[0] == ("products/cc_plat.md", "年费规则")
     youth = assistant.ask("青春信用卡在境外消费的货币转换费是多少？")
     assert youth.grounded is False
+
+
+def test_a_question_asking_for_a_list_is_quoted_several_items(assistant) -> None:
+    answer = assistant.ask("闪借的还款方式有哪些")
+    quote = answer.citations[0].quote
+    assert "等额本息" in quote and "等额本金" in quote
+    prohibited = assistant.ask("催收人员禁止哪些行为").citations[0].quote
+    assert prohibited.count("（") >= 3  # the lead and several of the article's items
+
+
+def test_equally_good_sentences_are_quoted_from_the_first() -> None:
+    from bankpm_core.knowledge_qa import best_sentences
+
+    text = "下列行为禁止：（一）甲。（二）乙。（三）丙。（四）丁。"
+    chars = lambda s: [s[i : i + 2] for i in range(len(s) - 1)]  # noqa: E731
+    assert best_sentences(text, {"禁止"}, chars, limit=2) == "下列行为禁止：（一）甲。（二）乙。"
