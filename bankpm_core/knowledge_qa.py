@@ -242,7 +242,12 @@ class KnowledgeBase:
         # the user's own words count fully, the lexicon's expansion by its (lower) weight:
         # "稳盈理财的风险等级" expands to 公募/开放式/固定收益类…, which describe the product's
         # first sentence, not the one stating its risk level
-        q_terms = dict(self.searcher.analyse(question).weighted_terms)
+        qa = self.searcher.analyse(question)
+        q_terms = dict(qa.weighted_terms)
+        if p.language and p.language != qa.language:
+            # an English question over a Chinese passage shares no word with it: the
+            # lexicon's translations are all there is to choose the sentence by
+            q_terms = dict.fromkeys(q_terms, 1.0)
         q_terms.update(dict.fromkeys(analyzer.terms(question), 1.0))
         return best_sentences(text, q_terms, analyzer.terms, limit, wanted=answer_type(question))
 

@@ -358,3 +358,14 @@ def test_equally_good_sentences_are_quoted_from_the_first() -> None:
     text = "下列行为禁止：（一）甲。（二）乙。（三）丙。（四）丁。"
     chars = lambda s: [s[i : i + 2] for i in range(len(s) - 1)]  # noqa: E731
     assert best_sentences(text, {"禁止"}, chars, limit=2) == "下列行为禁止：（一）甲。（二）乙。"
+
+
+def test_an_english_question_over_a_chinese_passage_is_quoted_by_its_translations(
+    assistant,
+) -> None:
+    """No English word occurs in the Chinese annual-fee rules: the lexicon's translations
+    (points -> 积分) choose the sentence, at full weight."""
+    answer = assistant.ask("Can points be used to pay the annual fee?")
+    first = answer.citations[0]
+    assert first.source.endswith("products/cc_plat.md") and first.section == "年费规则"
+    assert "积分抵扣" in first.quote
