@@ -154,7 +154,7 @@ RULE_QUESTION = _rx(
     r"流程是(?:什么|怎样)|"
     # where and how to complain or apply: the channels a policy lists, not counts by channel
     r"(?:通过|有)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|(?:怎么|如何|去哪里?|找谁)(?:投诉|申诉)|"
-    r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
+    r"最低(?:要)?多少|最高(?:能|可以)?(?:贷|借|批)|(?:最多|最高)(?:能|可以)?(?:取|转|存|透支)多少|至少需要|至少要|上限是|下限是|利率范围|利率区间|"
     # how a rate or fee must be shown: 年化利率怎么展示, 费率如何披露
     r"(?:怎么|如何|怎样)(?:展示|披露|标注|标示|公示)|展示方式|披露方式|"
     # a discount or a penalty a manual sets: 首贷户利率能优惠多少, 罚息怎么算
@@ -184,6 +184,14 @@ RULE_QUESTION = _rx(
     rf"{_R}"
 )
 """Deadlines, limits, obligations, approvals: what a policy or manual answers, not a number."""
+
+#: "稳盈理财的业绩比较基准是多少", "托管银行是哪家", "取现每天最多能取多少": an attribute of a
+#: product or of the bank, asked by name. When the name is no metric of the catalog, the
+#: documents may state it (or say plainly they do not) — better than offering metrics.
+ATTRIBUTE = _rx(
+    r"的[\u4e00-\u9fff]{2,10}(?:是|有|为)?(?:多少|几|哪家|哪个|哪些|什么)|"
+    r"(?:最多|最高|最低|最少)(?:能|可以)?[\u4e00-\u9fff]{0,2}多少|是哪家"
+)
 
 # --- pricing ---------------------------------------------------------------------------
 
@@ -361,6 +369,7 @@ class Cues:
     means: bool = False
     feature: bool = False
     how_to: bool = False
+    attribute: bool = False
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -410,6 +419,7 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         means=bool(MEANS_QUESTION.search(text)),
         feature=bool(FEATURE.search(text)),
         how_to=bool(HOW_TO.search(text)),
+        attribute=bool(ATTRIBUTE.search(text)),
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,

@@ -195,17 +195,26 @@ class Router:
             return Route("help", p.lang, confidence=0.7, reason="off-topic")
         if others[best_other] >= 2.5:
             return self._capability(p, best_other, scores)
+        # an attribute asked by a name that is no metric ("稳盈理财的业绩比较基准是多少"):
+        # the documents may state it; a time, a trend or a split would ask for data instead
+        attribute = p.cues.attribute and not (
+            p.cues.status or p.cues.growth or p.time.explicit or p.time.trend or p.breakdown
+        )
         if p.facts.named:
             if p.cues.knowledge >= 1 and not (
                 p.cues.status or p.cues.number_ask or p.time.explicit
             ):
                 return self._capability(p, "knowledge", scores)
+            if attribute:
+                return self._capability(p, "knowledge", scores, confidence=0.35)
             return self._clarify_metric(p, scores)
         if p.cues.help:
             return Route("help", p.lang, confidence=0.75, reason="greeting, thanks or off-topic")
         timed = (p.time.explicit or p.time.trend) and (p.cues.status or p.cues.number_ask)
         if timed or p.breakdown or (p.ranking.asked and p.facts.dimensions):
             return self._clarify_metric(p, scores)
+        if attribute and p.cues.domain and self._substantial(p.text):
+            return self._capability(p, "knowledge", scores, confidence=0.3)
         if p.cues.knowledge >= 1 and p.cues.domain and self._substantial(p.text):
             return self._capability(p, "knowledge", scores, confidence=0.35)
         return Route("help", p.lang, confidence=0.2, reason="no metric, product or question cue")
