@@ -178,25 +178,7 @@ class HybridSearcher:
         cfg = self.config
         allowed = _kind_mask(snap, kind)
 
-        # a catalog product the question names picks the manual (product_bonus below); its
-        # name, all over that manual's overview, must not also pick the section — BM25 over
-        # "青春卡 … minimum age" ranked the overview above 申请条件 on the name alone
-        # (only a product whose manual is indexed: over laws alone, "房贷" is a topic)
-        manuals = snap.derived(
-            "products", lambda: {m["product"] for m in snap.meta if m.get("product")}
-        )
-        # (and only one product: comparing two, the names weigh the two manuals' sections
-        # against each other, and each must stand on its own — KnowledgeBase.ground)
-        named = [u for u in qa.units if u.label.startswith("catalog:product:")]
-        name_terms = {
-            t
-            for u in named
-            if len(named) == 1 and u.label.rsplit(":", 1)[-1] in manuals
-            for alternative in u.terms
-            for t in alternative
-        }
-        lex_query = {t: w for t, w in qa.weighted_terms.items() if t not in name_terms}
-        lex_scores = snap.bm25.score(lex_query or qa.weighted_terms)
+        lex_scores = snap.bm25.score(_lexical_query(snap, qa))
         if allowed is not None:
             lex_scores = np.where(allowed, lex_scores, 0.0)
         # lexical candidates per document language: for the other language only the
@@ -530,6 +512,28 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     k = min(k, scores.size)
     idx = np.argpartition(-scores, k - 1)[:k]
     return idx[np.argsort(-scores[idx], kind="stable")]
+
+
+def _lexical_query(snap: Snapshot, qa: QueryAnalysis) -> dict[str, float]:
+    """The BM25 query: the question's weighted terms, less the name of the one catalog
+    product it names when that product's manual is indexed.
+
+    The name picks the manual (product_bonus); all over the manual's overview, it must not
+    also pick the section — BM25 over "青春卡 … minimum age" ranked the overview above
+    申请条件 on the name alone. Over laws alone "房贷" is a topic, so it stays; comparing
+    two products, the names weigh the two manuals' sections against each other, and each
+    must stand on its own (KnowledgeBase.ground)."""
+    named = [u for u in qa.units if u.label.startswith("catalog:product:")]
+    if len(named) != 1:
+        return qa.weighted_terms
+    manuals = snap.derived(
+        "products", lambda: {m["product"] for m in snap.meta if m.get("product")}
+    )
+    if named[0].label.rsplit(":", 1)[-1] not in manuals:
+        return qa.weighted_terms
+    name_terms = {t for alternative in named[0].terms for t in alternative}
+    rest = {t: w for t, w in qa.weighted_terms.items() if t not in name_terms}
+    return rest or qa.weighted_terms
 
 
 def _exact_top(

@@ -273,13 +273,3 @@ class KnowledgeIndex:
             tmp.replace(path)
         except OSError as exc:
             log.warning("could not cache the lexical index: %s", exc)
-
-    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored embeddings of some chunks (for exact dense scores of fused candidates)."""
-        if not ids:
-            return {}
-        res = self.store.chunks.get(ids=list(ids), include=["embeddings"])
-        return {
-            cid: np.asarray(v, dtype=np.float32)
-            for cid, v in zip(res["ids"], res["embeddings"], strict=True)
-        }

@@ -79,10 +79,6 @@ class Lexicon:
         """This lexicon plus more concepts (e.g. product names from the metric catalog)."""
         return Lexicon([*self.concepts, *extra])
 
-    def knows(self, term: str) -> bool:
-        """Whether ``term`` (any case) is a member of some concept — PBOC, 存款保险."""
-        return term.lower() in self._members
-
     def concepts_with(self, term: str) -> list[Concept]:
         """The concepts ``term`` (any case) is a member of."""
         t = term.lower()
