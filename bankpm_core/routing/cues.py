@@ -58,6 +58,7 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"需求文档|prd|埋点|漏斗|怎么写|如何写|怎么设计|如何设计|怎么评估|如何评估|怎么制定|如何制定|"
         r"生命周期|产品定位|目标市场|市场细分|商业模式|客户旅程|用户体验|可用性测试|"
         r"检查清单|后评价|复盘|准入委员会|退出评估|产品下线|下线|停售|退出市场|"
+        r"(?:写|准备|输出)(?:哪些|什么)(?:文档|材料|报告)|指标异动|异动|"
         r"(?:怎么|如何|怎样)(?:给.{0,8})?定价|定价(?:方法|策略|思路)|账龄分析|同期群|"
         # working with other departments: 和风控意见不一致, 跨部门协作, 对齐
         r"意见不一致|意见分歧|有分歧|冲突|跨部门|协作|协同|对齐|拉通|"
@@ -145,6 +146,10 @@ RULE_QUESTION = _rx(
     r"多长时间内|多久内|多少天内|几天内|几个工作日|时限|要在.{0,12}内|多久(?:之内)?(?:不能|不得)|"
     r"(?:多久|多长时间)(?:之内|以内)?(?:要|必须|须|应当|得)|"
     r"提前多久|保存多久|保存期限|留存多久|有效期|由谁审批|谁审批|谁来审批|审批权限|谁负责|"
+    r"(?:由|要|需要|找)?谁(?:来)?(?:批准|审核|签批|审定)|"
+    # who may apply (eligibility), and when a consequence follows (多久会处置)
+    r"(?:哪些人|什么人|谁)(?:不能|不可以|可以|能)(?:申请|办理|购买|买|贷)|不能申请|"
+    r"多久(?:会|就会|后会|以后会)|"
     # levels of approval, limits on contact, how often something is due, what to do when…
     r"几级(?:审批|审查|审核)|审批层级|最多(?:能|可以)?(?:打|发|拨打|联系|上门)几次|"
     r"多久(?:要|需要|得)?[\u4e00-\u9fff]{0,6}一次|多长时间[\u4e00-\u9fff]{0,6}一次|频率|频次|"
@@ -169,6 +174,7 @@ RULE_QUESTION = _rx(
     r"赔(?:付|偿)?多少|最多(?:能|可以)?(?:赔|退)|获赔|谁(?:来)?(?:赔|承担)|"
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
+    r"who (?:can|may|is eligible to) apply|who is eligible|"
     r"how long (?:are|is|do|should|must) .{1,40}(?:kept|stored|retained|held|saved)|"
     r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:[a-z]+ ){0,3}(?:age|income|term|tenor|"
     r"amount|deposit|investment|down payment|limit)|how often (?:must|should|do) we|"

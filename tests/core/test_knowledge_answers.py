@@ -286,6 +286,9 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
         # an attribute asked by a name that is no metric: the manual states it
         ("稳盈理财的业绩比较基准是多少", "products/wm_stable.md", "收益说明与业绩比较基准"),
         ("信用卡取现每天最多能取多少", "products/cc_plat.md", "额度与期限"),
+        ("车贷逾期多久会处置车辆", "products/auto.md", "逾期与催收"),
+        ("指标异动怎么分析", "methodology/data_driven_decisions.md", "发现恶化：按渠道、客群拆解"),
+        ("定价低于模型价格要谁批准", None, None),
     ],
 )
 def test_questions_asked_fresh_reach_the_documents_that_answer(
