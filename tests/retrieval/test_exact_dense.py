@@ -55,3 +55,25 @@ def test_search_is_the_same_in_a_fresh_process_view(fake_kb: KnowledgeBase, corp
         first = [(p.source, p.section, round(p.score, 9)) for p in fake_kb.search(question, k=8)]
         second = [(p.source, p.section, round(p.score, 9)) for p in again.search(question, k=8)]
         assert first == second
+
+
+def test_above_the_exact_limit_chroma_s_ann_query_finds_the_same_best_passages(
+    fake_kb: KnowledgeBase, corpus: Path
+) -> None:
+    """A bank with more than exact_dense_max_rows chunks searches through Chroma's HNSW
+    index; on a small corpus the ANN is exact enough to agree with the scan at the top."""
+    from dataclasses import replace
+
+    from bankpm_core.retrieval.hybrid import HybridSearcher
+
+    assert not fake_kb.ingest([str(corpus)]).problems
+    ann = HybridSearcher(
+        fake_kb.index,
+        fake_kb.searcher.lexicon,
+        replace(fake_kb.searcher.config, exact_dense_max_rows=0),
+    )
+    for question in ("年费怎么收", "How often may collectors call?"):
+        exact = fake_kb.search(question, k=3)
+        approx = ann.search(question, k=3)
+        assert approx, question
+        assert (approx[0].source, approx[0].section) == (exact[0].source, exact[0].section)
