@@ -66,7 +66,8 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"user research|personas?|a/b tests?|ab tests?|experiments?|framework|journey maps?|"
         r"competitive analysis|prioriti[sz]\w*|roadmaps?|funnel|checklists?|go-live|"
         r"post-launch|launch review|sunset|sunsetting|discontinu\w*|stakeholders?|positioning|"
-        r"disagree\w*|cross-functional|cross-department\w*|alignment|"
+        r"disagree\w*|cross-functional|cross-department\w*|alignment|approval committee|"
+        r"product review|after launch|self-checks?|"
         r"segmentation|segment (?:our |the )?(?:customers|clients|market)|vintage|cohort|"
         r"how (?:should|do|can) (?:we|i) price|pricing (?:method\w*|strateg\w*|approach)|"
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
@@ -174,7 +175,8 @@ RULE_QUESTION = _rx(
     r"赔(?:付|偿)?多少|最多(?:能|可以)?(?:赔|退)|获赔|谁(?:来)?(?:赔|承担)|"
     rf"{_L}(?:must|may we|are we allowed|allowed to|required to|how quickly|how soon|"
     r"within how many|who approves|approval authority|deadline|retention|retain|keep .{1,30} for|"
-    r"who (?:can|may|is eligible to) apply|who is eligible|"
+    r"who (?:can|may|is eligible to) apply|who is eligible|what does .{1,40} trigger|触发|"
+    r"how many .{1,40} (?:are |is )?(?:needed|required)|"
     r"how long (?:are|is|do|should|must) .{1,40}(?:kept|stored|retained|held|saved)|"
     r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:[a-z]+ ){0,3}(?:age|income|term|tenor|"
     r"amount|deposit|investment|down payment|limit)|how often (?:must|should|do) we|"
@@ -196,6 +198,7 @@ RULE_QUESTION = _rx(
 #: documents may state it (or say plainly they do not) — better than offering metrics.
 ATTRIBUTE = _rx(
     r"的[\u4e00-\u9fff]{2,10}(?:是|有|为)?(?:多少|几|哪家|哪个|哪些|什么)|"
+    r"^\s*[\u4e00-\u9fff]{3,10}(?:是|为)多少|"
     r"(?:最多|最高|最低|最少)(?:能|可以)?[\u4e00-\u9fff]{0,2}多少|是哪家"
 )
 
@@ -282,7 +285,7 @@ DOMAIN = _rx(
     r"银行|贷|信用卡|卡|存款|理财|利率|利息|客户|客群|产品|额度|还款|账户|监管|合规|风险|催收|"
     r"征信|逾期|不良|投诉|定价|息差|利差|资本|拨备|渠道|营销|用户|需求|调研|指标|"
     r"外汇|汇率|牌价|结售汇|汇款|转账|数字人民币|钱包|挂失|开户|销户|网点|柜台|手机银行|网银|"
-    r"风控|部门|审批|授信|担保|抵押|外呼|"
+    r"风控|部门|审批|授信|担保|抵押|外呼|利润|成本|收益率|"
     rf"{_L}(?:banks?|banking|loans?|credit|cards?|deposits?|wealth|rates?|interest|customers?|"
     r"clients?|products?|accounts?|fees?|complian\w*|regulat\w*|risk|collections?|borrowers?|"
     r"mortgages?|pricing|channels?|segments?|users?|research|metrics?|kpis?|apr|"

@@ -165,8 +165,11 @@ class Router:
         pricing = p.cues.pricing
         if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
             pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request
-        elif p.cues.how_to and not p.cues.overrides and not p.facts.named:
-            # "怎么给新产品定价": the method, from the methodology notes
+        elif (p.cues.how_to or p.cues.rule or p.cues.definition) and not (
+            p.cues.overrides or p.facts.named
+        ):
+            # "怎么给新产品定价", "What does RAROC below target ROE trigger?", "RAROC怎么算":
+            # the method or the rule, from the documents — nothing is named to price
             knowledge = max(knowledge, pricing + 0.5)
             pricing = 0.0
         return {

@@ -289,6 +289,13 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
         ("车贷逾期多久会处置车辆", "products/auto.md", "逾期与催收"),
         ("指标异动怎么分析", "methodology/data_driven_decisions.md", "发现恶化：按渠道、客群拆解"),
         ("定价低于模型价格要谁批准", None, None),
+        ("What does RAROC below target ROE trigger?", "methodology/product_strategy.md", "RAROC"),
+        ("目标利润率是多少", "methodology/product_strategy.md", "定价公式"),
+        (
+            "What is the role of the New Product Approval Committee?",
+            "methodology/cross_department.md",
+            "新产品准入委员会（New Product Approval Committee）",
+        ),
     ],
 )
 def test_questions_asked_fresh_reach_the_documents_that_answer(
