@@ -76,6 +76,7 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
 DEFINITION = _rx(
     r"口径|定义|怎么算|如何算|如何计算|怎么计算|怎样计算|计算公式|公式|什么意思|含义|指的是|"
     r"(?:怎么|如何|怎样)(?:界定|认定)|界定标准|认定标准|what counts as|what qualifies as|"
+    r"counted by|(?:receipt|resolution|booking) date|按什么(?:日期|时间)统计|"
     r"统计规则|统计口径|有什么区别|什么区别|的区别|有何区别|区别是什么|差别|什么是|"
     r"是什么[?？!！。\s]*$|"
     rf"{_L}(?:definition|defined|define|formula|meaning of|difference between|calculat\w*|"
@@ -104,6 +105,7 @@ YES_NO = _rx(
 FEATURE = _rx(
     r"有(?!多少)[^。？?，,]{0,12}吗|有没有|会不会|会[^。？?，,]{0,12}吗|是否(?:会|有|支持|包含)|"
     r"需要[^。？?，,]{0,10}吗|是[^。？?，,]{1,8}还是[^。？?，,]{1,8}|会怎么样|会怎样|什么后果|"
+    r"要不要|需不需要|用不用|(?<![需只])要[^。？?，,]{1,10}吗|"
     r"支持[^。？?，,]{0,10}吗|"
     rf"{_L}(?:does (?:the|a|an|our|this) .{{0,40}}(?:have|include|offer|support|come with|affect)|"
     rf"is there (?:a|an|any)|will (?:it|this|a|an|late|missed) .{{0,40}}(?:affect|hurt|show)|"
@@ -116,9 +118,12 @@ FEATURE = _rx(
 #: contact?" is not a question about active customers).
 PERMISSION = _rx(
     r"我们(?:能|可以|可不可以|能不能)|(?:可以|能否|能不能|可不可以|是否可以|允许|能)[^。？?]{0,20}吗|"
+    r"能不能|可不可以|能否|可否|"
     rf"{_L}(?:can we|may we|can i|may i|could we|are we allowed|is it (?:ok|okay|allowed|legal|"
     r"permitted)|can (?:a|the) (?:bank|lender|creditor|collector|card issuer)s?|can banks|"
-    rf"can lenders|can collectors){_R}"
+    rf"can lenders|can collectors|"
+    rf"can (?:a|the|our) (?:customer|client|borrower|cardholder|debtor|consumer|user)s?|"
+    rf"can (?:customers|clients|borrowers|cardholders|users)){_R}"
 )
 KNOWLEDGE_WEAK = _rx(
     r"吗|能否|是否|可以|能不能|可不可以|怎么(?!样)|(?<![表现情况效果])如何(?![了呀])|什么|哪些|"
@@ -140,7 +145,7 @@ METHOD_QUESTION = _rx(
 #: not a split of the numbers by channel.
 MEANS_QUESTION = _rx(
     r"(?:通过|有|用)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|"
-    rf"{_L}what channels? (?:can|do|should|may){_R}"
+    rf"{_L}(?:what|which) channels? (?:can|do|should|may){_R}"
 )
 
 RULE_QUESTION = _rx(
@@ -154,7 +159,7 @@ RULE_QUESTION = _rx(
     # levels of approval, limits on contact, how often something is due, what to do when…
     r"几级(?:审批|审查|审核)|审批层级|最多(?:能|可以)?(?:打|发|拨打|联系|上门)几次|"
     r"多久(?:要|需要|得)?[\u4e00-\u9fff]{0,6}一次|多长时间[\u4e00-\u9fff]{0,6}一次|频率|频次|"
-    r"怎么办|该怎么处理|如何处理|"
+    r"怎么办|怎么处理|如何处理|"
     # a process: which approvals, steps or papers ("新产品上线前要经过哪些审批")
     r"(?:要|需要|须|必须|得)经过(?:哪些|什么)|哪些(?:审批|流程|环节|步骤|手续)|(?:什么|哪些)手续|"
     r"流程是(?:什么|怎样)|"
@@ -182,7 +187,7 @@ RULE_QUESTION = _rx(
     r"amount|deposit|investment|down payment|limit)|how often (?:must|should|do) we|"
     r"(?:interest )?rate range|range of (?:interest )?rates|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
-    r"what channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
+    r"(?:what|which) channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
     r"how (?:must|should|do) (?:we|i|banks?) (?:show|display|disclose|present)|"
     r"(?:what|how much) (?:is|are) (?:the )?.{0,20}(?:penalty interest|default interest|"
     r"penalty rate|late (?:payment )?fees?)|"
@@ -285,7 +290,7 @@ DOMAIN = _rx(
     r"银行|贷|信用卡|卡|存款|理财|利率|利息|客户|客群|产品|额度|还款|账户|监管|合规|风险|催收|"
     r"征信|逾期|不良|投诉|定价|息差|利差|资本|拨备|渠道|营销|用户|需求|调研|指标|"
     r"外汇|汇率|牌价|结售汇|汇款|转账|数字人民币|钱包|挂失|开户|销户|网点|柜台|手机银行|网银|"
-    r"风控|部门|审批|授信|担保|抵押|外呼|利润|成本|收益率|"
+    r"风控|部门|审批|授信|担保|抵押|外呼|利润|成本|收益率|人脸|指纹|生物识别|隐私|个人信息|"
     rf"{_L}(?:banks?|banking|loans?|credit|cards?|deposits?|wealth|rates?|interest|customers?|"
     r"clients?|products?|accounts?|fees?|complian\w*|regulat\w*|risk|collections?|borrowers?|"
     r"mortgages?|pricing|channels?|segments?|users?|research|metrics?|kpis?|apr|"
@@ -302,13 +307,15 @@ OUT_OF_SCOPE = _rx(
 # --- data-question shape -------------------------------------------------------------------
 
 NUMBER_ASK = _rx(
-    r"多少|几(?:个|笔|张|户|家|成|天|小时)|多高|多大|多长|数据|数值|查一?下|看一?下|看看|给我|"
+    r"多少|几(?:个|笔|张|户|家|成|天|小时)|多高|多大|多长|(?<!客户)(?<!个人)(?<!用户)数据(?!安全|泄露)|"
+    r"数值|查一?下|看一?下|看看|给我|"
     r"拉一?下|出一?下|报一?下|统计|"
     rf"{_L}(?:how much|how many|what(?:'s| is| was| were) (?:the|our)|show me|give me|pull|"
-    rf"numbers?|figures?|data|report|tell me){_R}"
+    rf"numbers?|figures?|(?<!their )(?<!customer )(?<!personal )(?<!my )(?<!his )(?<!her )data|report|tell me){_R}"
 )
 STATUS = _rx(
-    r"情况|表现|(?<!会)怎么样|咋样|(?<![会怎])怎样|好不好|概况|整体|数据|指标|"
+    r"情况|表现|(?<!会)怎么样|咋样|(?<![会怎])怎样|好不好|概况|整体|"
+    r"(?<!客户)(?<!个人)(?<!用户)数据(?!安全|泄露)|指标|"
     rf"{_L}(?:how (?:is|are|was|were|'s) .{{0,40}}(?:doing|performing|going)|how's|performance|"
     rf"overview|status|situation|update on|metrics|kpis?|numbers){_R}"
 )

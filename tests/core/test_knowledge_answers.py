@@ -296,6 +296,18 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
             "methodology/cross_department.md",
             "新产品准入委员会（New Product Approval Committee）",
         ),
+        ("我们能把客户数据发给外包公司吗", "regulations/personal_information_policy.md", None),
+        (
+            "Who must approve exporting 1,000 customer records?",
+            "regulations/personal_information_policy.md",
+            "第二十八条",
+        ),
+        ("Can we charge a fee for collection visits?", None, None),
+        (
+            "Which channels can customers use to complain about FlashLoan?",
+            "products/flash.md",
+            None,
+        ),
     ],
 )
 def test_questions_asked_fresh_reach_the_documents_that_answer(
