@@ -69,6 +69,7 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         r"disagree\w*|cross-functional|cross-department\w*|alignment|approval committee|"
         r"product review|after launch|self-checks?|"
         r"segmentation|segment (?:our |the )?(?:customers|clients|market)|vintage|cohort|"
+        r"structure effect|mix effect|rate effect|结构效应|比率效应|decision report|"
         r"how (?:should|do|can) (?:we|i) price|pricing (?:method\w*|strateg\w*|approach)|"
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
     ),
@@ -184,7 +185,9 @@ RULE_QUESTION = _rx(
     r"how many .{1,40} (?:are |is )?(?:needed|required)|"
     r"how long (?:are|is|do|should|must) .{1,40}(?:kept|stored|retained|held|saved)|"
     r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:[a-z]+ ){0,3}(?:age|income|term|tenor|"
-    r"amount|deposit|investment|down payment|limit)|how often (?:must|should|do) we|"
+    r"amount|deposit|investment|down payment|limit|purchase|subscription|holding|balance)|"
+    r"how often (?:must|should|do) we|"
+    r"how (?:is|are) (?:the |a |an )?.{1,30} (?:disbursed|repaid|approved|charged|collected)|"
     r"(?:interest )?rate range|range of (?:interest )?rates|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
     r"(?:what|which) channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"

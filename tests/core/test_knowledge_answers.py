@@ -308,6 +308,12 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
             "products/flash.md",
             None,
         ),
+        (
+            "How should we report a decision to management?",
+            "methodology/data_driven_decisions.md",
+            "决策报告模板",
+        ),
+        ("What is the structure effect?", "methodology/data_driven_decisions.md", None),
     ],
 )
 def test_questions_asked_fresh_reach_the_documents_that_answer(
