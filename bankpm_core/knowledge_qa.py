@@ -126,8 +126,13 @@ class KnowledgeBase:
             url=settings.chroma_url,
         )
         cache_dir = settings.data_dir / "cache"
-        index = KnowledgeIndex(store, embedder, analyzer, cache_dir=cache_dir)
-        config = SearchConfig(thesaurus=settings.thesaurus)
+        index = KnowledgeIndex(
+            store, embedder, analyzer, cache_dir=cache_dir, sentences=settings.sentence_index
+        )
+        config = SearchConfig(
+            thesaurus=settings.thesaurus,
+            sentence_weight=SearchConfig.sentence_weight if settings.sentence_index else 0.0,
+        )
         threshold, origin = refusal_threshold(settings)
         return cls(index, HybridSearcher(index, lexicon, config), settings, threshold, origin)
 
@@ -142,6 +147,13 @@ class KnowledgeBase:
 
         report = ingest_paths(self.index, paths, kind=kind, progress=progress)
         self.index.invalidate()
+        if report.added or report.updated or report.deleted:
+            # the read view — BM25 postings, vectors, the sentence index (embedding every
+            # unit's sentences) — is built now and cached on disk, so it counts as ingestion
+            # and the first question after a restart does not wait for it
+            t0 = time.perf_counter()
+            self.index.snapshot()
+            report.seconds += time.perf_counter() - t0
         return report
 
     def search(self, query: str, k: int = 5, kind: str | None = None) -> list[Passage]:

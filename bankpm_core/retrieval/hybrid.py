@@ -90,6 +90,10 @@ class SearchConfig:
     # different top-80 for 1 question in 10 from one process to the next, so the same
     # question could be answered differently after a restart. Above it, Chroma's index.
     exact_dense_max_rows: int = 200_000
+    # the mean similarity of the unit's two sentences closest to the question (the user's own
+    # words): a long article states several rules and its embedding blurs them; the question
+    # is about one. Chosen on the tuning set (weights 0.2–1.0, max or mean of the best two)
+    sentence_weight: float = 0.4
 
 
 class HybridSearcher:
@@ -260,6 +264,7 @@ class HybridSearcher:
         global_max = max(group_max.values(), default=0.0)
 
         unit_ids = _unit_term_ids(snap, qa)
+        sentence_sim = _sentence_similarity(snap, qvecs[0], units)
         feats: dict[int, dict[str, float]] = {}
         for u in units:
             rows = snap.unit_chunks[u]
@@ -280,6 +285,7 @@ class HybridSearcher:
                 "missing": missing,
                 "dense_rank": float(dense_unit_rank.get(u, 999)),
                 "lex_rank": float(lex_unit_rank.get(u, 999)),
+                "sentence": sentence_sim.get(u, 0.0),
             }
         for rule, comments in interprets.items():
             f = feats[rule]
@@ -323,7 +329,11 @@ class HybridSearcher:
             if u in cited:
                 prior += cfg.citation_bonus
             score = (
-                cfg.w_dense * f["dense"] + cfg.w_lex * f["lex"] + cfg.w_cov * f["coverage"] + prior
+                cfg.w_dense * f["dense"]
+                + cfg.w_lex * f["lex"]
+                + cfg.w_cov * f["coverage"]
+                + cfg.sentence_weight * f["sentence"]
+                + prior
             )
             best_row = max(
                 rows,
@@ -344,7 +354,12 @@ class HybridSearcher:
                     unit_type=unit_type,
                     language=lang,
                     chunk_ids=[snap.ids[r] for r in rows],
-                    features={**f, "prior": prior, "unit": float(u)},
+                    features={
+                        **f,
+                        "prior": prior,
+                        "sentence_term": cfg.sentence_weight * f["sentence"],
+                        "unit": float(u),
+                    },
                     product=head.get("product", ""),
                 )
             )
@@ -512,6 +527,23 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     k = min(k, scores.size)
     idx = np.argpartition(-scores, k - 1)[:k]
     return idx[np.argsort(-scores[idx], kind="stable")]
+
+
+def _sentence_similarity(snap: Snapshot, qvec: np.ndarray, units: list[int]) -> dict[int, float]:
+    """Per candidate unit, the mean similarity of its two sentences closest to ``qvec``
+    (the one sentence's, for a unit of one); none without a sentence index."""
+    vectors, offsets = snap.sentence_vectors, snap.sentence_offsets
+    if vectors is None or offsets is None:
+        return {}
+    q = np.asarray(qvec, dtype=np.float32)
+    out: dict[int, float] = {}
+    for u in units:
+        lo, hi = int(offsets[u]), int(offsets[u + 1])
+        if hi > lo:
+            sims = vectors[lo:hi] @ q
+            best = np.sort(sims)[-2:]
+            out[u] = float(best.mean())
+    return out
 
 
 def _lexical_query(snap: Snapshot, qa: QueryAnalysis) -> dict[str, float]:

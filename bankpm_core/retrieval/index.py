@@ -21,13 +21,13 @@ import numpy as np
 from bankpm_core.retrieval.embeddings import Embedder
 from bankpm_core.retrieval.lexical import BM25Index
 from bankpm_core.retrieval.store import ChromaStore, ManifestEntry
-from bankpm_core.retrieval.text import TextAnalyzer
+from bankpm_core.retrieval.text import TextAnalyzer, unit_sentences
 from bankpm_core.retrieval.types import Chunk
 
 _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
-_SNAPSHOT_VERSION = 4
+_SNAPSHOT_VERSION = 5
 
 
 @dataclass
@@ -48,6 +48,10 @@ class Snapshot:
     # dense score does not depend on which of its windows the ANN query happened to return
     vectors: np.ndarray | None = None
     has_vector: np.ndarray | None = None
+    # every unit's sentences embedded (retrieval.text.unit_sentences): unit u's are rows
+    # sentence_offsets[u]:sentence_offsets[u + 1] of sentence_vectors (see attach_sentences)
+    sentence_vectors: np.ndarray | None = None
+    sentence_offsets: np.ndarray | None = None
 
     def derived(self, name: str, build: Callable[[], _T]) -> _T:
         """A value computed from this snapshot on first use and kept with it: a snapshot
@@ -56,6 +60,18 @@ class Snapshot:
         if attr not in self.__dict__:
             self.__dict__[attr] = build()
         return self.__dict__[attr]
+
+    def attach_sentences(self, embed: Callable[[list[str]], np.ndarray]) -> None:
+        """Embed every unit's sentences (once per snapshot; cached with it on disk)."""
+        sentences: list[str] = []
+        offsets = np.zeros(len(self.unit_chunks) + 1, dtype=np.int64)
+        for u, rows in enumerate(self.unit_chunks):
+            sentences += unit_sentences(self.texts[r] for r in rows)
+            offsets[u + 1] = len(sentences)
+        self.sentence_offsets = offsets
+        self.sentence_vectors = (
+            np.asarray(embed(sentences), dtype=np.float32) if sentences else None
+        )
 
     def texts_of(self, chunk_ids: Iterable[str]) -> list[str]:
         """The texts of these chunks (those still in the index), in the order given."""
@@ -168,6 +184,7 @@ class KnowledgeIndex:
         embedder: Embedder,
         analyzer: TextAnalyzer,
         cache_dir: Path | None = None,
+        sentences: bool = True,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -175,6 +192,7 @@ class KnowledgeIndex:
         self._cache_dir = cache_dir
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self.sentences = sentences
 
     # ---------- writing ----------
     def embed_chunks(self, chunks: Sequence[Chunk]) -> np.ndarray:
@@ -236,6 +254,8 @@ class KnowledgeIndex:
                 snap = Snapshot.build(
                     fingerprint, list(self.store.iter_records()), self.store.iter_vectors()
                 )
+                if self.sentences:
+                    snap.attach_sentences(self.embedder.embed)
                 self._save_cached(snap)
             self._snapshot = snap
             return snap
@@ -259,6 +279,8 @@ class KnowledgeIndex:
             return None
         if version != _SNAPSHOT_VERSION or snap.fingerprint != fingerprint:
             return None
+        if self.sentences and snap.sentence_offsets is None:
+            return None  # cached before sentences were enabled
         return snap
 
     def _save_cached(self, snap: Snapshot) -> None:

@@ -401,6 +401,23 @@ class TextAnalyzer:
         return list(seen)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[。；！？;])|\n+|(?<=[a-z0-9)][.;:])\s+(?=[A-Z(])")
+
+
+def unit_sentences(texts: Iterable[str], min_chars: int = 8, max_chars: int = 400) -> list[str]:
+    """The distinct sentences of a unit's windows, in order (windows overlap: each once).
+
+    A long article or section states several rules; a question is about one of them, and
+    a sentence embedding reads that one undiluted by the rest."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for piece in _SENTENCE_BREAK.split(text):
+            piece = (piece or "").strip().lstrip("#").strip()
+            if len(piece) >= min_chars:
+                seen.setdefault(piece[:max_chars], None)
+    return list(seen)
+
+
 def text_language(text: str) -> str:
     """'zh' when Han characters dominate the letters of the text, else 'en'."""
     han = len(CJK_RE.findall(text))
