@@ -265,6 +265,12 @@ class HybridSearcher:
 
         unit_ids = _unit_term_ids(snap, qa)
         sentence_sim = _sentence_similarity(snap, qvecs[0], units)
+        if sentence_sim:  # a unit without indexed sentences: its whole-passage similarity
+            for u in units:
+                if u not in sentence_sim:
+                    sentence_sim[u] = max(
+                        (plain_sim[r] for r in snap.unit_chunks[u] if r in plain_sim), default=0.0
+                    )
         feats: dict[int, dict[str, float]] = {}
         for u in units:
             rows = snap.unit_chunks[u]

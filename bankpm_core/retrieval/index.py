@@ -22,7 +22,7 @@ from bankpm_core.retrieval.embeddings import Embedder
 from bankpm_core.retrieval.lexical import BM25Index
 from bankpm_core.retrieval.store import ChromaStore, ManifestEntry
 from bankpm_core.retrieval.text import TextAnalyzer, unit_sentences
-from bankpm_core.retrieval.types import Chunk
+from bankpm_core.retrieval.types import SECONDARY_UNITS, Chunk
 
 _T = TypeVar("_T")
 
@@ -66,7 +66,11 @@ class Snapshot:
         sentences: list[str] = []
         offsets = np.zeros(len(self.unit_chunks) + 1, dtype=np.int64)
         for u, rows in enumerate(self.unit_chunks):
-            sentences += unit_sentences(self.texts[r] for r in rows)
+            # interpretations, appendices and model forms rank below the rule they restate
+            # (hybrid.SECONDARY_UNITS): half of a US regulation's sentences, not indexed —
+            # search reads such a unit's whole-passage similarity instead
+            if self.meta[rows[0]].get("unit_type") not in SECONDARY_UNITS:
+                sentences += unit_sentences(self.texts[r] for r in rows)
             offsets[u + 1] = len(sentences)
         self.sentence_offsets = offsets
         self.sentence_vectors = (
