@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import resource
 import shutil
 import statistics
 import sys
@@ -400,7 +399,7 @@ def serve_probe(data_dir: Path) -> None:
                 "p95_ms": 1000 * float(np.percentile(lat, 95)),
                 "max_ms": 1000 * max(lat),
                 "rss_mb": _rss_mb(),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mb": _rss_mb("VmHWM:"),
             }
         )
     )
@@ -411,10 +410,13 @@ def _sigmoid(w: dict[str, float], x: dict[str, float], features: Sequence[str] =
     return float(1 / (1 + np.exp(-z)))
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS:") -> float:
+    """This process's resident memory (VmRSS) or its high-water mark (VmHWM). Not
+    getrusage's ru_maxrss: Linux carries it across execve, so a probe started from the
+    index-building process reported the builder's peak as its own."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
