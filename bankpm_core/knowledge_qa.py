@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bankpm_core.retrieval.hybrid import HybridSearcher
     from bankpm_core.retrieval.index import KnowledgeIndex
     from bankpm_core.retrieval.lexicon import Concept
+    from bankpm_core.retrieval.query import QueryAnalysis
     from bankpm_core.retrieval.scope import ScopeExclusion
     from ingest.documents.pipeline import IngestReport
 
@@ -238,7 +239,7 @@ class KnowledgeBase:
         answer.timings_ms["knowledge"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
 
-    def _quote(self, p: Passage, question: str, limit: int) -> str:
+    def _quote(self, p: Passage, question: str, limit: int, qa: QueryAnalysis | None = None) -> str:
         """The sentences to quote from ``p``: chosen from the best-matching window and its
         neighbours in the same article/section — the best window alone can be a section's
         short last list item ("产品无固定到期日，可持续持有。") while the sentence that
@@ -254,7 +255,7 @@ class KnowledgeBase:
         # the user's own words count fully, the lexicon's expansion by its (lower) weight:
         # "稳盈理财的风险等级" expands to 公募/开放式/固定收益类…, which describe the product's
         # first sentence, not the one stating its risk level
-        qa = self.searcher.analyse(question)
+        qa = qa or self.searcher.analyse(question)  # an answer quotes several passages
         q_terms = dict(qa.weighted_terms)
         if p.language and p.language != qa.language:
             # an English question over a Chinese passage shares no word with it: the
@@ -294,9 +295,10 @@ class KnowledgeBase:
     ) -> Answer:
         citations: list[Citation] = []
         lines: list[str] = []
+        qa = self.searcher.analyse(question)
+        first = 4 if _ENUMERATION.search(question) else 2  # "哪些…": several items
         for n, p in enumerate(g.passages, start=1):
-            first = 4 if _ENUMERATION.search(question) else 2  # "哪些…": several items
-            quote = self._quote(p, question, limit=first if n == 1 else 1)
+            quote = self._quote(p, question, limit=first if n == 1 else 1, qa=qa)
             citations.append(_citation(n, p, quote))
             lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
         blocks = []

@@ -68,9 +68,9 @@ def feature_vector(passages: Sequence[Passage]) -> dict[str, float]:
         "missing": f.get("missing", 0.0),
         "agreement": agreement(top),
         "margin": max(0.0, min(0.3, top.score - runner_up)),
-        # the retrieval evidence the weights were fitted on: without the priors, and
-        # without the sentence term added to ranking later (hybrid.SearchConfig)
-        "fused": top.score - f.get("prior", 0.0) - f.get("sentence_term", 0.0),
+        # the retrieval evidence the weights were fitted on: the fused score without the
+        # ranking priors and the sentence term (hybrid.HybridSearcher.search)
+        "fused": f.get("evidence", 0.0),
         "oov": f.get("oov", 0.0),
         "answer_type": f.get("answer_type", 1.0),
     }

@@ -264,13 +264,7 @@ class HybridSearcher:
         global_max = max(group_max.values(), default=0.0)
 
         unit_ids = _unit_term_ids(snap, qa)
-        sentence_sim = _sentence_similarity(snap, qvecs[0], units)
-        if sentence_sim:  # a unit without indexed sentences: its whole-passage similarity
-            for u in units:
-                if u not in sentence_sim:
-                    sentence_sim[u] = max(
-                        (plain_sim[r] for r in snap.unit_chunks[u] if r in plain_sim), default=0.0
-                    )
+        sentence_sim = _sentence_similarity(snap, qvecs[0], units, plain_sim)
         feats: dict[int, dict[str, float]] = {}
         for u in units:
             rows = snap.unit_chunks[u]
@@ -334,13 +328,10 @@ class HybridSearcher:
             prior += cfg.heading_bonus * heading_cov
             if u in cited:
                 prior += cfg.citation_bonus
-            score = (
-                cfg.w_dense * f["dense"]
-                + cfg.w_lex * f["lex"]
-                + cfg.w_cov * f["coverage"]
-                + cfg.sentence_weight * f["sentence"]
-                + prior
-            )
+            # the retrieval evidence the refusal weights were fitted on (confidence "fused"):
+            # without the priors and without the sentence term, which only ranks
+            evidence = cfg.w_dense * f["dense"] + cfg.w_lex * f["lex"] + cfg.w_cov * f["coverage"]
+            score = evidence + cfg.sentence_weight * f["sentence"] + prior
             best_row = max(
                 rows,
                 key=lambda r: dense_sim.get(r, -1.0) + 0.02 * lex_scores[r] / max(global_max, 1e-6),
@@ -363,7 +354,7 @@ class HybridSearcher:
                     features={
                         **f,
                         "prior": prior,
-                        "sentence_term": cfg.sentence_weight * f["sentence"],
+                        "evidence": evidence,
                         "unit": float(u),
                     },
                     product=head.get("product", ""),
@@ -535,9 +526,13 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     return idx[np.argsort(-scores[idx], kind="stable")]
 
 
-def _sentence_similarity(snap: Snapshot, qvec: np.ndarray, units: list[int]) -> dict[int, float]:
+def _sentence_similarity(
+    snap: Snapshot, qvec: np.ndarray, units: list[int], plain_sim: dict[int, float]
+) -> dict[int, float]:
     """Per candidate unit, the mean similarity of its two sentences closest to ``qvec``
-    (the one sentence's, for a unit of one); none without a sentence index."""
+    (the one sentence's, for a unit of one). A unit without indexed sentences (an
+    interpretation, appendix or model form) reads its whole-passage similarity to the
+    same words (``plain_sim``, per chunk row). Empty without a sentence index."""
     vectors, offsets = snap.sentence_vectors, snap.sentence_offsets
     if vectors is None or offsets is None:
         return {}
@@ -546,9 +541,10 @@ def _sentence_similarity(snap: Snapshot, qvec: np.ndarray, units: list[int]) -> 
     for u in units:
         lo, hi = int(offsets[u]), int(offsets[u + 1])
         if hi > lo:
-            sims = vectors[lo:hi] @ q
-            best = np.sort(sims)[-2:]
-            out[u] = float(best.mean())
+            out[u] = float(np.sort(vectors[lo:hi] @ q)[-2:].mean())
+        else:
+            rows = snap.unit_chunks[u]
+            out[u] = max((plain_sim[r] for r in rows if r in plain_sim), default=0.0)
     return out
 
 

@@ -51,7 +51,10 @@ class Lexicon:
         self.concepts = tuple(concepts)
         self._stem_cache: dict[str, frozenset[str]] = {}
         self._tokens: dict[str, list[str]] = {}
-        self._members = frozenset(t.lower() for c in self.concepts for t in c.terms)
+        self._by_member: dict[str, list[Concept]] = {}
+        for c in self.concepts:
+            for t in dict.fromkeys(m.lower() for m in c.terms):
+                self._by_member.setdefault(t, []).append(c)
         self._match_index: _MatchIndex | None = None
 
     @classmethod
@@ -81,8 +84,7 @@ class Lexicon:
 
     def concepts_with(self, term: str) -> list[Concept]:
         """The concepts ``term`` (any case) is a member of."""
-        t = term.lower()
-        return [c for c in self.concepts if any(m.lower() == t for m in c.terms)]
+        return list(self._by_member.get(term.lower(), ()))
 
     def zh_words(self) -> list[str]:
         """Chinese terms to add to jieba's dictionary so they segment as one word."""

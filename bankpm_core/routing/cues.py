@@ -20,6 +20,14 @@ _L = r"(?<![a-z0-9])"
 _R = r"(?![a-z0-9])"
 
 
+#: "数据" as something to look at (看数据), not the customers' data (客户数据, 数据泄露):
+#: a request for numbers, or for a status
+_DATA = r"(?<!客户)(?<!个人)(?<!用户)数据(?!安全|泄露)"
+_DATA_EN = r"(?<!their )(?<!customer )(?<!personal )(?<!my )(?<!his )(?<!her )data"
+#: "what / which channels can customers use…": the channels as a means, not a split
+_CHANNELS_EN = r"(?:what|which) channels? (?:can|do|should|may)"
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
@@ -118,8 +126,7 @@ FEATURE = _rx(
 #: question names something the data also counts ("Can we call a customer's emergency
 #: contact?" is not a question about active customers).
 PERMISSION = _rx(
-    r"我们(?:能|可以|可不可以|能不能)|(?:可以|能否|能不能|可不可以|是否可以|允许|能)[^。？?]{0,20}吗|"
-    r"能不能|可不可以|能否|可否|"
+    r"我们(?:能|可以)|(?:可以|是否可以|允许|能)[^。？?]{0,20}吗|能不能|可不可以|能否|可否|"
     rf"{_L}(?:can we|may we|can i|may i|could we|are we allowed|is it (?:ok|okay|allowed|legal|"
     r"permitted)|can (?:a|the) (?:bank|lender|creditor|collector|card issuer)s?|can banks|"
     rf"can lenders|can collectors|"
@@ -146,7 +153,7 @@ METHOD_QUESTION = _rx(
 #: not a split of the numbers by channel.
 MEANS_QUESTION = _rx(
     r"(?:通过|有|用)哪些(?:渠道|途径|方式)|(?:渠道|途径)有哪些|"
-    rf"{_L}(?:what|which) channels? (?:can|do|should|may){_R}"
+    rf"{_L}{_CHANNELS_EN}{_R}"
 )
 
 RULE_QUESTION = _rx(
@@ -190,7 +197,7 @@ RULE_QUESTION = _rx(
     r"how (?:is|are) (?:the |a |an )?.{1,30} (?:disbursed|repaid|approved|charged|collected)|"
     r"(?:interest )?rate range|range of (?:interest )?rates|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
-    r"(?:what|which) channels? (?:can|do|should|may)|(?:how|where) (?:can|do|should|may) .{1,30}complain|"
+    rf"{_CHANNELS_EN}|(?:how|where) (?:can|do|should|may) .{{1,30}}complain|"
     r"how (?:must|should|do) (?:we|i|banks?) (?:show|display|disclose|present)|"
     r"(?:what|how much) (?:is|are) (?:the )?.{0,20}(?:penalty interest|default interest|"
     r"penalty rate|late (?:payment )?fees?)|"
@@ -310,15 +317,15 @@ OUT_OF_SCOPE = _rx(
 # --- data-question shape -------------------------------------------------------------------
 
 NUMBER_ASK = _rx(
-    r"多少|几(?:个|笔|张|户|家|成|天|小时)|多高|多大|多长|(?<!客户)(?<!个人)(?<!用户)数据(?!安全|泄露)|"
+    rf"多少|几(?:个|笔|张|户|家|成|天|小时)|多高|多大|多长|{_DATA}|"
     r"数值|查一?下|看一?下|看看|给我|"
     r"拉一?下|出一?下|报一?下|统计|"
     rf"{_L}(?:how much|how many|what(?:'s| is| was| were) (?:the|our)|show me|give me|pull|"
-    rf"numbers?|figures?|(?<!their )(?<!customer )(?<!personal )(?<!my )(?<!his )(?<!her )data|report|tell me){_R}"
+    rf"numbers?|figures?|{_DATA_EN}|report|tell me){_R}"
 )
 STATUS = _rx(
     r"情况|表现|(?<!会)怎么样|咋样|(?<![会怎])怎样|好不好|概况|整体|"
-    r"(?<!客户)(?<!个人)(?<!用户)数据(?!安全|泄露)|指标|"
+    rf"{_DATA}|指标|"
     rf"{_L}(?:how (?:is|are|was|were|'s) .{{0,40}}(?:doing|performing|going)|how's|performance|"
     rf"overview|status|situation|update on|metrics|kpis?|numbers){_R}"
 )

@@ -43,8 +43,14 @@ def test_exact_top_is_the_brute_force_ranking_and_honours_filters(
     kind = sorted(k for k in kinds if k)[0]
     only = _exact_top(snap, qvec, 50, {"kind": kind})
     assert only and all(snap.meta[snap.row_of[c]]["kind"] == kind for c, _ in only)
-    both = _exact_top(snap, qvec, 50, {"$and": [{"kind": kind}, {"language": "en"}]})
-    assert all(snap.meta[snap.row_of[c]].get("language") == "en" for c, _ in both)
+    # the English privacy policy is a regulation: both filters leave it, and only it
+    both = _exact_top(snap, qvec, 50, {"$and": [{"kind": "regulation"}, {"language": "en"}]})
+    assert both
+    assert all(
+        snap.meta[snap.row_of[c]].get("language") == "en"
+        and snap.meta[snap.row_of[c]]["kind"] == "regulation"
+        for c, _ in both
+    )
 
 
 def test_search_is_the_same_in_a_fresh_process_view(fake_kb: KnowledgeBase, corpus: Path) -> None:
