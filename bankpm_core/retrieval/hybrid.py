@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bankpm_core.retrieval.answer_types import answer_type, holds_value
-from bankpm_core.retrieval.entities import named_things
+from bankpm_core.retrieval.entities import glossary_synonyms, is_acronym, named_things
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse, jurisdiction_of
@@ -35,7 +35,7 @@ from bankpm_core.retrieval.thesaurus import Thesaurus
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
 
 PERMISSION_QUESTION = re.compile(
-    r"能否|能不能|可不可以|可以吗|能.{0,12}吗|是否(?:可以|允许|能)|允许|"
+    r"能否|能不能|可不可以|可以.{0,12}吗|能.{0,12}吗|是否(?:可以|允许|能)|允许|"
     r"\b(?:can|may|could|is it (?:ok|allowed|permitted)|are we allowed|allowed to)\b",
     re.IGNORECASE,
 )
@@ -47,6 +47,14 @@ NORMATIVE = re.compile(
 # a Chinese definitions article ("本办法所称…是指"); English "means" sections are left alone,
 # since US definitions sections often are the answer
 DEFINITIONAL = re.compile(r"(?:本办法|本制度|本规定|本细则)所称.{0,40}是指")
+#: A chapter of penalties (法律责任, 罚则): its articles restate the rules they punish
+#: ("违反本法第四十三条规定…"), so they answer what happens to a breach, not what is allowed.
+LIABILITY_CHAPTER = re.compile(r"法律责任|罚则|\b(?:penalties|liability)\b", re.IGNORECASE)
+CONSEQUENCE_QUESTION = re.compile(
+    r"罚|处分|处理|处罚|惩|责任|后果|赔|追究|吊销|撤销|会怎[样么]|怎么办|违反|违规|违法|"
+    r"\b(?:penalt|fine[sd]?\b|sanction|liab|compensat|damages|consequence|happens? if|violat|breach)",
+    re.IGNORECASE,
+)
 DEFINITION_QUESTION = re.compile(
     r"是什么|什么是|定义|含义|指的是|什么意思|\b(?:what is|what are|define|definition|meaning)\b",
     re.IGNORECASE,
@@ -75,6 +83,9 @@ class SearchConfig:
     # question type vs passage type: "may we …?" is answered by a rule, not by a definition
     normative_bonus: float = 0.12
     definition_penalty: float = 0.15
+    # an article of a penalties chapter, for a question that asks no consequence: it
+    # restates the rule it punishes, and the rule is the answer (LIABILITY_CHAPTER)
+    liability_penalty: float = 0.15
     jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
     expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
     cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
@@ -151,20 +162,40 @@ class HybridSearcher:
         jurisdiction it names. "存款保险最多赔多少" over Chinese laws that never mention
         存款保险 is not answered because US rules speak of "deposit insurance"; "Does the
         PBOC cap collection calls?" is about China, so 中国人民银行 counts for PBOC."""
-        names = named_things(query)
+        # "may a bank trade futures?" is answered by the list of what a bank may do, which
+        # need not name futures: a term of art counts only in other questions
+        names = named_things(query, terms_of_art=not PERMISSION_QUESTION.search(query))
         if not names:
             return []
-        corpus = _lower_text(self.index.snapshot())
+        snap = self.index.snapshot()
         langs = {text_language(query), jurisdiction_of(query)}
 
+        def occurs(name: str, owned_only: bool = False) -> bool:
+            if is_acronym(name):  # as written: "CARD" is no "card"
+                corpus = _cased_text(snap, owned_only)
+            else:
+                corpus, name = _lower_text(snap, owned_only), name.lower()
+            return _mentioned(corpus, name) or _mentioned(corpus, name.rstrip("s"))
+
         def mentioned(name: str) -> bool:
-            n = name.lower()
-            if _mentioned(corpus, n) or _mentioned(corpus, n.rstrip("s")):
+            if occurs(name):
                 return True
+            others = [
+                *glossary_synonyms(name),
+                *(
+                    o
+                    for c in self.lexicon.concepts_with(name)
+                    # an acronym is a member as written: CARD is no "card"
+                    if not is_acronym(name) or name in (*c.zh, *c.en)
+                    for o in (*c.zh, *c.en)
+                ),
+            ]
+            # another language's name counts in the bank's own documents, which bind in
+            # any language, and in external texts only where the question is about them
             return any(
-                _mentioned(corpus, other.lower())
-                for c in self.lexicon.concepts_with(name)
-                for other in (*(c.zh if "zh" in langs else ()), *(c.en if "en" in langs else ()))
+                occurs(o, owned_only=("en" if o.isascii() else "zh") not in langs)
+                for o in others
+                if o != name
             )
 
         return [n for n in names if not mentioned(n)]
@@ -301,6 +332,7 @@ class HybridSearcher:
         }
         permission = bool(PERMISSION_QUESTION.search(query))
         wants_definition = bool(DEFINITION_QUESTION.search(query))
+        asks_consequence = bool(CONSEQUENCE_QUESTION.search(query))
         passages = []
         for u in units:
             rows = snap.unit_chunks[u]
@@ -324,6 +356,8 @@ class HybridSearcher:
                 prior += cfg.normative_bonus
             if not wants_definition and DEFINITIONAL.search(snap.texts[rows[0]]):
                 prior -= cfg.definition_penalty
+            if not asks_consequence and LIABILITY_CHAPTER.search(head.get("chapter", "")):
+                prior -= cfg.liability_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov
             if u in cited:
@@ -372,19 +406,34 @@ class HybridSearcher:
         return passages
 
 
-def _lower_text(snap: Snapshot) -> str:
-    """The whole index as one lower-cased text, where named things are looked up."""
-    return snap.derived("lower_text", lambda: "\n".join(snap.texts).lower())
+def _lower_text(snap: Snapshot, owned_only: bool = False) -> str:
+    """The whole index (or the bank's own documents: front matter names an owner) as one
+    lower-cased text, where named things are looked up."""
+    name = "owned_lower_text" if owned_only else "lower_text"
+    return snap.derived(name, lambda: _joined(snap, owned_only).lower())
+
+
+def _cased_text(snap: Snapshot, owned_only: bool = False) -> str:
+    """The same, as written: acronyms are looked up here (built on first use)."""
+    return snap.derived("owned_text" if owned_only else "text", lambda: _joined(snap, owned_only))
+
+
+def _joined(snap: Snapshot, owned_only: bool) -> str:
+    if owned_only:
+        return "\n".join(t for t, m in zip(snap.texts, snap.meta, strict=True) if m.get("owner"))
+    return "\n".join(snap.texts)
 
 
 def _mentioned(corpus: str, name: str) -> bool:
     """``name`` occurs in the corpus — as a word for Latin names: "regulation f" is not in
-    "regulation for", nor "reg cc" in "reg ccx"."""
+    "regulation for", nor "reg cc" in "reg ccx", nor "sar" in "disbursar"."""
     if name not in corpus:
         return False
-    if not name[-1:].isascii() or not name[-1:].isalnum():
+    if not name.isascii():
         return True
-    return re.search(re.escape(name) + r"(?![a-z0-9])", corpus) is not None
+    head = r"(?<![A-Za-z0-9])" if name[:1].isalnum() else ""
+    tail = r"(?![A-Za-z0-9])" if name[-1:].isalnum() else ""
+    return re.search(head + re.escape(name) + tail, corpus) is not None
 
 
 _ARTICLE_LABEL = r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?"

@@ -16,14 +16,14 @@ from bankpm_core.retrieval.entities import named_things
         ("国家助学贷款的财政贴息政策是怎样的？", ["助学贷款"]),
         ("大额存单的起存金额和利率是多少？", ["大额存单"]),
         ("基金定投的申购费率是多少？", ["基金定投"]),
-        ("What escrow analysis does RESPA require for mortgages?", ["RESPA"]),
+        ("What escrow analysis does RESPA require for mortgages?", ["escrow", "RESPA"]),
         (
             "How is a bank's Community Reinvestment Act rating determined?",
             ["Community Reinvestment Act"],
         ),
         ("How often may a collector call under Regulation F?", ["Regulation F"]),
         ("Under Reg. CC, when must deposits be available?", ["Reg CC", "CC"]),
-        ("根据《反洗钱法》，可疑交易报告要几天内提交？", ["反洗钱法"]),
+        ("根据《反洗钱法》，可疑交易报告要几天内提交？", ["反洗钱法", "可疑交易报告"]),
         ("数字人民币钱包怎么开通？", ["人民币钱包"]),
     ],
 )
@@ -125,3 +125,78 @@ def test_a_multi_word_lexicon_term_matches_in_either_order_across_small_words() 
     assert "ab_test" in ids("How do we run an A/B test?")  # "AB test"
     # …but not words scattered across the question
     assert "home_visit" not in ids("Our home loan office is downtown; may customers visit?")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("商业银行的拨备覆盖率监管底线是多少？", ["拨备覆盖率"]),
+        # the longest term, not also the one inside it
+        ("核心一级资本充足率最低要多少？", ["核心一级资本充足率"]),
+        ("When must a bank file a suspicious activity report?", ["suspicious activity report"]),
+        # a term is reported as the question wrote it, and "Basel III" is no acronym "III"
+        ("What Liquidity Coverage Ratio applies under Basel III?", ["Liquidity Coverage Ratio", "Basel III"]),
+        # an acronym is matched as written: the CARD Act is no card
+        ("What late fee may a card issuer charge under the CARD Act?", ["CARD"]),
+    ],
+)
+def test_terms_of_art_are_named_things(question: str, expected: list[str]) -> None:
+    assert named_things(question) == expected
+
+
+def test_a_term_of_art_the_documents_never_use_is_refused(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """A question about a banking term of art needs a document that names it — by any of
+    its names (glossary.yaml) — however close the nearest passage sounds."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "capital.md").write_text(
+        "---\ntitle: 资本管理办法\nkind: regulation\n---\n\n"
+        "第一条 商业银行资本充足率不得低于百分之八，监管部门按季度监测。\n\n"
+        "第二条 商业银行应当按照规定报告大额交易。\n",
+        "utf-8",
+    )
+    (folder / "cards.md").write_text(
+        "---\ntitle: Card rules\nkind: regulation\nlanguage: en\n---\n\n"
+        "§ 1 Fees. A card issuer discloses every fee; the annual card fee is stated in the agreement.\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    absent = fake_kb.searcher.absent_names
+    assert absent("商业银行的拨备覆盖率监管底线是多少？") == ["拨备覆盖率"]
+    assert absent("商业银行的资本充足率最低是多少？") == []
+    # another name of the term counts: 大额交易报告 is the statute's 大额交易
+    assert absent("大额交易报告要报给谁？") == []
+    # "card" is everywhere in the text, the CARD Act nowhere
+    assert absent("What late fee may an issuer charge under the CARD Act?") == ["CARD"]
+    # "may a bank trade futures?" is answered by what a bank may do, which need not name them
+    assert absent("商业银行可以做期货吗？") == []
+    assert absent("期货保证金比例是多少？") == ["期货"]
+    answer = fake_kb.answer("商业银行的拨备覆盖率监管底线是多少？", "zh")
+    assert answer.grounded is False
+    assert answer.result["not_in_knowledge_base"] == ["拨备覆盖率"]
+
+
+def test_the_banks_own_documents_name_a_term_in_either_language(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """The bank's own manual binds whatever language it is asked in: an English question
+    about a down payment is answered from the Chinese manual's 首付, while external law in
+    one language does not answer a question about another jurisdiction's."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "auto.md").write_text(
+        "---\ntitle: 示例银行汽车贷款产品手册\nkind: product\nowner: 零售信贷部\n---\n\n"
+        "## 申请条件\n\n新能源车首付最低 15%。\n",
+        "utf-8",
+    )
+    (folder / "law.md").write_text(
+        "---\ntitle: US rules\nkind: regulation\nlanguage: en\n---\n\n"
+        "§ 1 Deposit insurance. Deposits are covered by deposit insurance.\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    absent = fake_kb.searcher.absent_names
+    assert absent("What is the minimum down payment for an electric car?") == []
+    assert absent("存款保险最多赔付多少？") == ["存款保险"]
