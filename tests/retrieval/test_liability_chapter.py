@@ -56,7 +56,10 @@ def test_a_penalty_article_yields_to_the_rule_it_restates(law_kb: KnowledgeBase)
 
 @pytest.mark.parametrize(
     "question",
-    ["商业银行违规从事证券经营业务会受到什么处罚？", "What penalty applies if a bank trades securities?"],
+    [
+        "商业银行违规从事证券经营业务会受到什么处罚？",
+        "What penalty applies if a bank trades securities?",
+    ],
 )
 def test_a_question_about_the_consequence_keeps_the_penalty_article(
     law_kb: KnowledgeBase, question: str

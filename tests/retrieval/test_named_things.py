@@ -135,7 +135,10 @@ def test_a_multi_word_lexicon_term_matches_in_either_order_across_small_words() 
         ("核心一级资本充足率最低要多少？", ["核心一级资本充足率"]),
         ("When must a bank file a suspicious activity report?", ["suspicious activity report"]),
         # a term is reported as the question wrote it, and "Basel III" is no acronym "III"
-        ("What Liquidity Coverage Ratio applies under Basel III?", ["Liquidity Coverage Ratio", "Basel III"]),
+        (
+            "What Liquidity Coverage Ratio applies under Basel III?",
+            ["Liquidity Coverage Ratio", "Basel III"],
+        ),
         # an acronym is matched as written: the CARD Act is no card
         ("What late fee may a card issuer charge under the CARD Act?", ["CARD"]),
     ],
