@@ -172,9 +172,9 @@ class HybridSearcher:
 
         def occurs(name: str, owned_only: bool = False) -> bool:
             if is_acronym(name):  # as written: "CARD" is no "card"
-                corpus = _cased_text(snap, owned_only)
-            else:
-                corpus, name = _lower_text(snap, owned_only), name.lower()
+                cased = _cased_text(snap, owned_only)
+                return _acronym_used(cased, name) or _acronym_used(cased, name.rstrip("s"))
+            corpus, name = _lower_text(snap, owned_only), name.lower()
             return _mentioned(corpus, name) or _mentioned(corpus, name.rstrip("s"))
 
         def mentioned(name: str) -> bool:
@@ -422,6 +422,18 @@ def _joined(snap: Snapshot, owned_only: bool) -> str:
     if owned_only:
         return "\n".join(t for t, m in zip(snap.texts, snap.meta, strict=True) if m.get("owner"))
     return "\n".join(snap.texts)
+
+
+def _acronym_used(text: str, acronym: str, context: int = 15) -> bool:
+    """``acronym`` occurs as a word in running text — not only in a line set in capitals
+    ("USE YOUR [NAME OF CARD] CARD" in a model form is no mention of the CARD Act)."""
+    if acronym not in text:
+        return False
+    for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(acronym)}(?![A-Za-z0-9])", text):
+        around = text[max(0, m.start() - context) : m.end() + context]
+        if re.search(r"[a-z\u4e00-\u9fff]", around):
+            return True
+    return False
 
 
 def _mentioned(corpus: str, name: str) -> bool:

@@ -162,7 +162,9 @@ def test_a_term_of_art_the_documents_never_use_is_refused(
     )
     (folder / "cards.md").write_text(
         "---\ntitle: Card rules\nkind: regulation\nlanguage: en\n---\n\n"
-        "§ 1 Fees. A card issuer discloses every fee; the annual card fee is stated in the agreement.\n",
+        "§ 1 Fees. A card issuer discloses every fee; the annual card fee is stated in the agreement.\n\n"
+        "§ 2 Form. Print: ALL QUESTIONS ABOUT YOUR (NAME OF CARD) CARD MUST BE DIRECTED TO US. "
+        "Balances are insured by the FDIC.\n",
         "utf-8",
     )
     assert not fake_kb.ingest([str(folder)]).problems
@@ -173,6 +175,8 @@ def test_a_term_of_art_the_documents_never_use_is_refused(
     assert absent("大额交易报告要报给谁？") == []
     # "card" is everywhere in the text, the CARD Act nowhere
     assert absent("What late fee may an issuer charge under the CARD Act?") == ["CARD"]
+    # nor does a line set in capitals in a model form mention it; running text does
+    assert absent("Does the FDIC insure card balances?") == []
     # "may a bank trade futures?" is answered by what a bank may do, which need not name them
     assert absent("商业银行可以做期货吗？") == []
     assert absent("期货保证金比例是多少？") == ["期货"]
