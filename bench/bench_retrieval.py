@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO))
 
 from bankpm_core.config import load_settings  # noqa: E402
 from bankpm_core.knowledge_qa import KnowledgeBase  # noqa: E402
+from bankpm_core.retrieval.calibration import fit_threshold  # noqa: E402
 from bankpm_core.retrieval.confidence import (  # noqa: E402
     FEATURES,
     SIGNALS,
@@ -128,12 +129,14 @@ def metrics(run: Run, questions: Sequence[Question], threshold: float) -> dict[s
 
 
 def calibrate(run: Run, tuning: Sequence[Question]) -> float:
-    """Highest threshold whose false-refusal rate on tuning answerables stays ≤ 5 %."""
-    ans = sorted(run.scores[q.id] for q in tuning if q.answerable)
+    """The threshold the product's calibration fits (retrieval.calibration.fit_threshold):
+    false refusals on the tuning answerables ≤ 5 %, and no higher than refusing the
+    tuning unanswerables needs."""
+    ans = [run.scores[q.id] for q in tuning if q.answerable]
     if not ans:
         return 0.0
-    allowed = int(np.floor(MAX_FALSE_REFUSAL * len(ans)))
-    return float(ans[allowed]) - 1e-9 if allowed < len(ans) else float(ans[-1])
+    una = [run.scores[q.id] for q in tuning if not q.answerable]
+    return fit_threshold(ans, MAX_FALSE_REFUSAL, una)
 
 
 # ---------------------------------------------------------------- our hybrid

@@ -8,8 +8,9 @@ bank's own documents. The fix is the bank's own evidence: a list of questions
 its staff ask, labelled answerable or not (``bankpm knowledge calibrate FILE``).
 
 The rule is the one the bench uses: the highest threshold at which at most
-``max_false_refusals`` of the answerable questions are refused — so it is set by
-the answerable questions alone, and the unanswerable ones measure what it buys.
+``max_false_refusals`` of the answerable questions are refused — lowered as far as
+it refuses no fewer of the unanswerable ones (a false refusal that buys no refusal
+is no trade; see fit_threshold).
 Because a threshold fitted and measured on the same list flatters itself, the
 report also gives a k-fold cross-validated estimate: fit on four fifths, measure
 on the fifth left out — what to expect on the next question.
@@ -81,19 +82,38 @@ class Calibration:
         return abs(chunks_now - self.chunks) > 0.2 * max(self.chunks, 1)
 
 
-def fit_threshold(answerable_scores: Sequence[float], max_false_refusals: float) -> float:
-    """The highest threshold refusing at most ``max_false_refusals`` of these scores
-    (refuse when score < threshold), placed midway to the next score so that a new
-    answerable question scoring just under the last one kept is not refused."""
+def fit_threshold(
+    answerable_scores: Sequence[float],
+    max_false_refusals: float,
+    unanswerable_scores: Sequence[float] = (),
+) -> float:
+    """The highest threshold refusing at most ``max_false_refusals`` of the answerable
+    scores (refuse when score < threshold), placed midway to the next score so that a new
+    answerable question scoring just under the last one kept is not refused.
+
+    Given unanswerable scores too, the lowest such threshold that refuses as many of them:
+    where a higher threshold refuses more answerable questions and no more unanswerable
+    ones, it buys nothing — most unanswerable questions are refused for a name the
+    documents never use (HybridSearcher.absent_names), whatever the threshold."""
     if not answerable_scores:
         raise ValueError("no answerable scores")
     a = sorted(answerable_scores)
     allowed = math.floor(max_false_refusals * len(a) + 1e-9)
-    if allowed == 0:
-        return a[0]
-    if allowed >= len(a):
-        return a[-1]
-    return (a[allowed - 1] + a[allowed]) / 2.0
+
+    def at(k: int) -> float:
+        if k == 0:
+            return a[0]
+        if k >= len(a):
+            return a[-1]
+        return (a[k - 1] + a[k]) / 2.0
+
+    best = at(allowed)
+    if not unanswerable_scores:
+        return best
+    most = sum(s < best for s in unanswerable_scores)
+    return next(
+        at(k) for k in range(allowed + 1) if sum(s < at(k) for s in unanswerable_scores) >= most
+    )
 
 
 def rates(
@@ -117,7 +137,8 @@ def cross_validate(
     refused = false_ref = 0
     for k in range(folds):
         train = [s for i, s in enumerate(answerable) if i % folds != k]
-        thr = fit_threshold(train, max_false_refusals)
+        held_in = [s for i, s in enumerate(unanswerable) if i % folds != k]
+        thr = fit_threshold(train, max_false_refusals, held_in)
         false_ref += sum(s < thr for i, s in enumerate(answerable) if i % folds == k)
         refused += sum(s < thr for i, s in enumerate(unanswerable) if i % folds == k)
     return (refused / len(unanswerable) if unanswerable else None), false_ref / len(answerable)
@@ -172,7 +193,7 @@ def calibrate(
     ranks = [rank for (_score, rank), q in zip(assessed, questions, strict=True) if q.document]
     ans = [s for s, q in zip(scores, questions, strict=True) if q.answerable]
     unans = [s for s, q in zip(scores, questions, strict=True) if not q.answerable]
-    threshold = round(fit_threshold(ans, max_false_refusals), 4)
+    threshold = round(fit_threshold(ans, max_false_refusals, unans), 4)
     refused, false_refusals = rates(threshold, ans, unans)
     cv = cross_validate(ans, unans, max_false_refusals)
     return Calibration(

@@ -52,13 +52,21 @@ def test_cross_language_answer_says_so(assistant) -> None:
     assert "Chinese" in answer.text
 
 
-def test_out_of_scope_question_is_refused_not_answered(assistant) -> None:
-    answer = assistant.ask(
-        "What commission does Example Bank pay its outsourced collection agencies?"
-    )
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("What is the bank's policy on employee travel expenses?", "knowledge base"),
+        ("员工差旅费报销有什么规定？", "知识库"),
+    ],
+)
+def test_out_of_scope_question_is_refused_not_answered(assistant, question, said) -> None:
+    """No document covers it and it names nothing the refusal could point at: the
+    refusal score turns it down (knowledge/QUESTIONS.md's near-miss B9, the commission
+    paid to collection agencies, is no longer refused: see docs/knowledge.md)."""
+    answer = assistant.ask(question)
     assert answer.intent == "knowledge"
     assert answer.grounded is False
-    assert "knowledge base" in answer.text.lower()
+    assert said in answer.text.lower()
 
 
 def test_bundled_knowledge_is_the_default_and_complete(tmp_path) -> None:

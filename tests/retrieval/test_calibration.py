@@ -105,6 +105,38 @@ def test_the_threshold_is_the_highest_that_keeps_false_refusals_within_the_targe
     assert sum(s <= kept[0] for s in scores) > target * len(scores) - 1e-9
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_threshold_is_lowered_while_it_refuses_as_many_unanswerable_questions(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    ans = [rng.random() for _ in range(rng.randint(20, 120))]
+    unans = [rng.random() * 0.6 for _ in range(rng.randint(3, 20))]
+    target = rng.choice([0.05, 0.1])
+    highest = fit_threshold(ans, target)
+    thr = fit_threshold(ans, target, unans)
+    assert thr <= highest
+    # the same unanswerable questions refused, no more answerable ones
+    assert sum(s < thr for s in unans) == sum(s < highest for s in unans)
+    assert sum(s < thr for s in ans) <= sum(s < highest for s in ans)
+    # the next lower candidate (one answerable question fewer refused) would refuse fewer
+    a = sorted(ans)
+    k = sum(s < thr for s in a)
+    if k > 0:
+        lower = a[0] if k == 1 else (a[k - 2] + a[k - 1]) / 2
+        assert sum(s < lower for s in unans) < sum(s < thr for s in unans)
+
+
+def test_a_higher_threshold_that_refuses_nothing_more_is_not_taken() -> None:
+    # 40 answerable scores; 5 % allows refusing two of them (0.30 and 0.35)
+    ans = [0.30, 0.35] + [0.5 + i / 100 for i in range(38)]
+    assert fit_threshold(ans, 0.05) == pytest.approx((0.35 + 0.5) / 2)
+    # the unanswerable questions score 0.1 and 0.9: refusing 0.30 and 0.35 buys nothing
+    assert fit_threshold(ans, 0.05, [0.1, 0.9]) == pytest.approx(0.30)
+    # one scoring 0.32 is worth refusing 0.30 for, not 0.35
+    assert fit_threshold(ans, 0.05, [0.1, 0.32, 0.9]) == pytest.approx((0.30 + 0.35) / 2)
+
+
 def test_rates_and_cross_validation_count_what_they_should() -> None:
     ans = [0.1, 0.5, 0.6, 0.7, 0.8, 0.9, 0.55, 0.65, 0.75, 0.85]
     unans = [0.2, 0.3, 0.95]
