@@ -336,6 +336,24 @@ def test_questions_asked_fresh_reach_the_documents_that_answer(
 
 
 @pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("Who can apply for the Youth card?", "products/cc_youth.md"),
+        ("What is the minimum age for the Youth card?", "products/cc_youth.md"),
+        ("哪些人不能申请闪借？", "products/flash.md"),
+    ],
+)
+def test_who_may_apply_is_answered_from_the_eligibility_section_first(
+    assistant, question, document
+) -> None:
+    """Not from the overview, which names the target customers in passing: the lexicon's
+    eligibility concept knows these phrasings and matches the section heading."""
+    answer = assistant.ask(question)
+    assert answer.grounded is True, answer.text
+    assert _sources(answer)[0] == (document, "申请条件"), _sources(answer)
+
+
+@pytest.mark.parametrize(
     "question", ["外汇牌价在哪里查", "数字人民币钱包怎么开通", "银行的拨备覆盖率是多少"]
 )
 def test_an_everyday_banking_question_the_documents_do_not_cover_is_refused_not_helped(
