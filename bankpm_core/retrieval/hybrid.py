@@ -55,6 +55,14 @@ CONSEQUENCE_QUESTION = re.compile(
     r"\b(?:penalt|fine[sd]?\b|sanction|liab|compensat|damages|consequence|happens? if|violat|breach)",
     re.IGNORECASE,
 )
+#: A question about what is required — a deadline, a duty: its answer is a rule in a
+#: policy, not the methodology note that defines how a related metric is measured
+#: ("投诉多少天内必须答复" is 第十一条 of the complaint policy, not the resolution-time KPI).
+OBLIGATION_QUESTION = re.compile(
+    r"必须|务必|应当|应该在|要在|需要在|[多几][少长]?(?:天|日|小时|时间|个?工作日|个?月)内|期限|时限|"
+    r"\b(?:must|have to|has to|required|deadline|within how)\b",
+    re.IGNORECASE,
+)
 DEFINITION_QUESTION = re.compile(
     r"是什么|什么是|定义|含义|指的是|什么意思|\b(?:what is|what are|define|definition|meaning)\b",
     re.IGNORECASE,
@@ -86,6 +94,8 @@ class SearchConfig:
     # an article of a penalties chapter, for a question that asks no consequence: it
     # restates the rule it punishes, and the rule is the answer (LIABILITY_CHAPTER)
     liability_penalty: float = 0.15
+    # a methodology note, for a question about what is required (OBLIGATION_QUESTION)
+    methodology_penalty: float = 0.25
     jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
     expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
     cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
@@ -333,6 +343,7 @@ class HybridSearcher:
         permission = bool(PERMISSION_QUESTION.search(query))
         wants_definition = bool(DEFINITION_QUESTION.search(query))
         asks_consequence = bool(CONSEQUENCE_QUESTION.search(query))
+        asks_obligation = bool(OBLIGATION_QUESTION.search(query))
         passages = []
         for u in units:
             rows = snap.unit_chunks[u]
@@ -358,6 +369,8 @@ class HybridSearcher:
                 prior -= cfg.definition_penalty
             if not asks_consequence and LIABILITY_CHAPTER.search(head.get("chapter", "")):
                 prior -= cfg.liability_penalty
+            if asks_obligation and head.get("kind") == "methodology":
+                prior -= cfg.methodology_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov
             if u in cited:

@@ -354,6 +354,17 @@ def test_who_may_apply_is_answered_from_the_eligibility_section_first(
 
 
 @pytest.mark.parametrize(
+    "question", ["客户投诉多少天内必须答复？", "投诉要在多长时间内受理和办结？"]
+)
+def test_a_deadline_is_answered_from_the_policy_not_the_metric_note(assistant, question) -> None:
+    """The complaint-resolution KPI's definition speaks of days and 办结 too, but a
+    question about what is required is answered by the rule (OBLIGATION_QUESTION)."""
+    answer = assistant.ask(question)
+    assert answer.grounded is True, answer.text
+    assert _sources(answer)[0] == ("regulations/complaint_handling_policy.md", "第十一条")
+
+
+@pytest.mark.parametrize(
     "question", ["外汇牌价在哪里查", "数字人民币钱包怎么开通", "银行的拨备覆盖率是多少"]
 )
 def test_an_everyday_banking_question_the_documents_do_not_cover_is_refused_not_helped(
