@@ -40,6 +40,12 @@ PERMISSION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """A question about what is permitted: its answer is a rule (不得/仅可/must/may not)."""
+INSTITUTION = re.compile(
+    r"银行|机构|我们|我行|本行|公司|平台|\b(?:banks?|we|lenders?|creditors?|institutions?|"
+    r"issuers?|companies|company)\b",
+    re.IGNORECASE,
+)
+"""The one a permission question asks about is a bank (or "we"), not a product or customer."""
 NORMATIVE = re.compile(
     r"不得|禁止|严禁|应当|必须|须|仅可|可以|不应|\b(?:must|shall|may not|prohibited|required)\b",
     re.IGNORECASE,
@@ -173,8 +179,10 @@ class HybridSearcher:
         存款保险 is not answered because US rules speak of "deposit insurance"; "Does the
         PBOC cap collection calls?" is about China, so 中国人民银行 counts for PBOC."""
         # "may a bank trade futures?" is answered by the list of what a bank may do, which
-        # need not name futures: a term of art counts only in other questions
-        names = named_things(query, terms_of_art=not PERMISSION_QUESTION.search(query))
+        # need not name futures: a term of art counts only in other questions ("房贷可以
+        # 转按揭吗" asks about the loan, whose manual would have to say so)
+        asks_leave = PERMISSION_QUESTION.search(query) and INSTITUTION.search(query)
+        names = named_things(query, terms_of_art=not asks_leave)
         if not names:
             return []
         snap = self.index.snapshot()

@@ -365,7 +365,13 @@ def test_a_deadline_is_answered_from_the_policy_not_the_metric_note(assistant, q
 
 
 @pytest.mark.parametrize(
-    "question", ["外汇牌价在哪里查", "数字人民币钱包怎么开通", "银行的拨备覆盖率是多少"]
+    "question",
+    [
+        "外汇牌价在哪里查",
+        "数字人民币钱包怎么开通",
+        "银行的拨备覆盖率是多少",
+        "跨境转账手续费是多少",
+    ],
 )
 def test_an_everyday_banking_question_the_documents_do_not_cover_is_refused_not_helped(
     assistant, question

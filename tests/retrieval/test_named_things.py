@@ -179,6 +179,8 @@ def test_a_term_of_art_the_documents_never_use_is_refused(
     assert absent("Does the FDIC insure card balances?") == []
     # "may a bank trade futures?" is answered by what a bank may do, which need not name them
     assert absent("商业银行可以做期货吗？") == []
+    # …but "may a loan be transferred?" is about the loan: its manual would have to say so
+    assert absent("房贷可以转按揭吗？") == ["转按揭"]
     assert absent("期货保证金比例是多少？") == ["期货"]
     answer = fake_kb.answer("商业银行的拨备覆盖率监管底线是多少？", "zh")
     assert answer.grounded is False
