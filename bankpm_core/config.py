@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Answer-or-refuse threshold for knowledge questions; default: the one "
-        "`bankpm knowledge calibrate` fitted on your questions, else the built-in 0.377 "
+        "`bankpm knowledge calibrate` fitted on your questions, else the built-in 0.327 "
         "(fitted on public regulations).",
     )
     knowledge_dir: Path = Field(

@@ -188,6 +188,10 @@ class KnowledgeBase:
         ]
         if excluded:
             on_topic = [p for p in on_topic if self._mentions(p, [e.subject for e in excluded])]
+        # a question about a term of art (拨备覆盖率, "prepaid account") is answered only
+        # from a passage that uses one of its names, not from the next-closest rule
+        for _term, names in self.searcher.terms_of_art(question):
+            on_topic = [p for p in on_topic if self._mentions(p, names)]
         return on_topic, tuple(self.searcher.absent_names(question)), excluded
 
     def ground(self, question: str, kind: str | None = None) -> Grounding:

@@ -48,8 +48,8 @@ WEIGHTS: dict[str, float] = {
     "oov": -1.11,
 }
 #: Calibrated on the tuning set (calibration.fit_threshold): false refusals ≤ 5 % there,
-#: and no higher than refusing its unanswerable questions needs — 1.8 % there.
-REFUSAL_THRESHOLD = 0.377
+#: and no higher than refusing its unanswerable questions needs — none are refused there.
+REFUSAL_THRESHOLD = 0.327
 
 
 def agreement(p: Passage) -> float:

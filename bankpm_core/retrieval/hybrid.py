@@ -25,7 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from bankpm_core.retrieval.answer_types import answer_type, holds_value
-from bankpm_core.retrieval.entities import glossary_synonyms, is_acronym, named_things
+from bankpm_core.retrieval.entities import (
+    glossary_synonyms,
+    glossary_terms,
+    is_acronym,
+    named_things,
+)
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse, jurisdiction_of
@@ -181,8 +186,7 @@ class HybridSearcher:
         # "may a bank trade futures?" is answered by the list of what a bank may do, which
         # need not name futures: a term of art counts only in other questions ("房贷可以
         # 转按揭吗" asks about the loan, whose manual would have to say so)
-        asks_leave = PERMISSION_QUESTION.search(query) and INSTITUTION.search(query)
-        names = named_things(query, terms_of_art=not asks_leave)
+        names = named_things(query, terms_of_art=self._terms_count(query))
         if not names:
             return []
         snap = self.index.snapshot()
@@ -217,6 +221,20 @@ class HybridSearcher:
             )
 
         return [n for n in names if not mentioned(n)]
+
+    def terms_of_art(self, query: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The terms of art the question is about (entities.glossary_terms), each with all
+        its names: an answer must come from a passage that uses one of them."""
+        if not self._terms_count(query):
+            return []
+        return [(t, glossary_synonyms(t) or (t,)) for t in glossary_terms(query)]
+
+    @staticmethod
+    def _terms_count(query: str) -> bool:
+        # "may a bank trade futures?" is answered by the list of what a bank may do, which
+        # need not name futures: a term of art counts only in other questions ("房贷可以
+        # 转按揭吗" asks about the loan, whose manual would have to say so)
+        return not (PERMISSION_QUESTION.search(query) and INSTITUTION.search(query))
 
     def _heading_coverage(
         self, snap: Snapshot, u: int, qa: QueryAnalysis, unit_ids: list[list[list[int]]]

@@ -209,3 +209,27 @@ def test_the_banks_own_documents_name_a_term_in_either_language(
     absent = fake_kb.searcher.absent_names
     assert absent("What is the minimum down payment for an electric car?") == []
     assert absent("存款保险最多赔付多少？") == ["存款保险"]
+
+
+def test_a_term_of_art_is_answered_only_from_a_passage_that_uses_it(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """The documents mention 理财子公司 only where they list who they apply to; the
+    registered-capital rule is about commercial banks. The capital rule matches the
+    question best but is no answer about a wealth-management subsidiary."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "rules.md").write_text(
+        "---\ntitle: 机构管理办法\nkind: regulation\n---\n\n"
+        "第一条 设立商业银行的注册资本最低限额为十亿元人民币，注册资本应当是实缴资本。\n\n"
+        "第二条 本办法适用于商业银行、理财子公司和信托公司的消费者权益保护工作。\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    question = "理财子公司的最低注册资本是多少？"
+    assert fake_kb.search(question, k=1)[0].section == "第一条"  # the premise
+    assert fake_kb.searcher.absent_names(question) == []  # the term is mentioned
+    fake_kb.threshold = 0.0  # whatever the score: which passages may answer at all
+    grounding = fake_kb.ground(question)
+    assert grounding.grounded is True
+    assert [p.section for p in grounding.passages] == ["第二条"]
