@@ -73,8 +73,16 @@ class Grounding:
     excluded: tuple[ScopeExclusion, ...] = ()
 
 
-def _decision_score(on_topic: Sequence[Passage], absent: Sequence[str]) -> float:
-    return 0.0 if absent or not on_topic else confidence(on_topic)
+def _decision_score(
+    on_topic: Sequence[Passage], absent: Sequence[str], passages: Sequence[Passage]
+) -> float:
+    """The refusal score of the best passage that may answer. Its lead is measured over
+    every other passage found, not only over those that may answer: one passage left by
+    the screens has no runner-up of its own, and must not look unrivalled for it."""
+    if absent or not on_topic:
+        return 0.0
+    top = on_topic[0]
+    return confidence([top, *(p for p in passages if p is not top)])
 
 
 def refusal_threshold(settings: Settings) -> tuple[float, ThresholdOrigin]:
@@ -167,7 +175,7 @@ class KnowledgeBase:
         support an answer), and the named things the index never mentions — a question
         about one scores 0, however close its passages look."""
         on_topic, absent, _ = self._screen(question, passages)
-        return _decision_score(on_topic, absent), absent
+        return _decision_score(on_topic, absent, passages), absent
 
     def _screen(
         self, question: str, passages: Sequence[Passage]
@@ -198,7 +206,7 @@ class KnowledgeBase:
         """Retrieve and decide: grounded (with supporting passages) or refuse."""
         passages = self.search(question, k=8, kind=kind)
         on_topic, absent, excluded = self._screen(question, passages)
-        conf = _decision_score(on_topic, absent)
+        conf = _decision_score(on_topic, absent, passages)
         if not on_topic or conf < self.threshold:
             return Grounding(passages[:3], conf, False, absent, excluded)
         top = on_topic[0]

@@ -233,3 +233,12 @@ def test_a_term_of_art_is_answered_only_from_a_passage_that_uses_it(
     grounding = fake_kb.ground(question)
     assert grounding.grounded is True
     assert [p.section for p in grounding.passages] == ["第二条"]
+    # the one passage left is no unrivalled answer: its lead is measured over 第一条 too
+    from bankpm_core.retrieval.confidence import confidence, feature_vector
+
+    found = fake_kb.search(question, k=8)
+    left = next(p for p in found if p.section == "第二条")
+    score = fake_kb.answerability(question, found)[0]
+    assert feature_vector([left])["margin"] > 0
+    assert score == pytest.approx(confidence([left, found[0]]))
+    assert score < confidence([left])
