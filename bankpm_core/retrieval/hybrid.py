@@ -176,13 +176,14 @@ class HybridSearcher:
 
     def absent_names(self, query: str) -> list[str]:
         """Named things in the question (entities.named_things) the index never mentions,
-        by that name or by another name of the same lexicon concept: a question about
-        them cannot be answered here.
+        by that name or by another name of the same term of art (glossary.yaml) or lexicon
+        concept: a question about them cannot be answered here.
 
         Another name counts in the languages the question is about: its own and the
         jurisdiction it names. "存款保险最多赔多少" over Chinese laws that never mention
         存款保险 is not answered because US rules speak of "deposit insurance"; "Does the
-        PBOC cap collection calls?" is about China, so 中国人民银行 counts for PBOC."""
+        PBOC cap collection calls?" is about China, so 中国人民银行 counts for PBOC. The
+        bank's own documents bind in any language: "down payment" finds the manual's 首付."""
         # "may a bank trade futures?" is answered by the list of what a bank may do, which
         # need not name futures: a term of art counts only in other questions ("房贷可以
         # 转按揭吗" asks about the loan, whose manual would have to say so)
