@@ -3,8 +3,9 @@
 "存款保险最多赔多少钱？" asks for a quantity, "多少天内要通知？" for a duration. A passage
 that answers must state one: a passage about deposit insurance that names no amount
 cannot say how much it pays. Question-answering systems have checked this since the
-TREC QA track (answer-type matching); here it is a signal offered to the refusal score
-and a warning on an answer whose quotes state no value of the kind asked for.
+TREC QA track (answer-type matching); here a unit that states no value of the kind asked
+for ranks lower (SearchConfig.answer_type_penalty), and an answer whose quotes state none
+carries a warning.
 """
 
 from __future__ import annotations

@@ -107,6 +107,8 @@ class SearchConfig:
     liability_penalty: float = 0.15
     # a methodology note, for a question about what is required (OBLIGATION_QUESTION)
     methodology_penalty: float = 0.25
+    # the question asks for a value (多少天, "how long"): a unit that states none of that kind
+    answer_type_penalty: float = 0.2
     jurisdiction_dense_query: bool = False  # filtered ANN query is slow on big indexes
     expanded_query: bool = True  # second dense query enriched with the concepts' statutory terms
     cross_neutral: float = 0.35  # credit for untranslatable words in another-language unit
@@ -371,6 +373,7 @@ class HybridSearcher:
         wants_definition = bool(DEFINITION_QUESTION.search(query))
         asks_consequence = bool(CONSEQUENCE_QUESTION.search(query))
         asks_obligation = bool(OBLIGATION_QUESTION.search(query))
+        wanted_type = answer_type(query) if cfg.answer_type_penalty else None
         passages = []
         for u in units:
             rows = snap.unit_chunks[u]
@@ -398,6 +401,8 @@ class HybridSearcher:
                 prior -= cfg.liability_penalty
             if asks_obligation and head.get("kind") == "methodology":
                 prior -= cfg.methodology_penalty
+            if wanted_type and not holds_value(wanted_type, (snap.texts[r] for r in rows)):
+                prior -= cfg.answer_type_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov
             if u in cited:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bankpm_core.knowledge_qa import KnowledgeBase
@@ -47,3 +49,36 @@ def test_answer_warns_when_the_quotes_state_no_value(real_kb: KnowledgeBase) -> 
     kept = real_kb.answer("How long are customer records kept after the account is closed?", "en")
     assert kept.grounded is True
     assert not [b for b in kept.blocks if b.kind == "warning"]
+
+
+def test_a_unit_that_states_no_value_of_the_asked_kind_ranks_lower(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """ "多少天内" asks for a duration: of two articles about handling complaints, the one
+    that states a number of days ranks ahead of the one that states none."""
+    from dataclasses import replace
+
+    from bankpm_core.retrieval.hybrid import HybridSearcher
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "complaints.md").write_text(
+        "---\ntitle: 投诉处理办法\nkind: regulation\n---\n\n"
+        "第一条 客户投诉应当及时受理并办结，投诉处理结果应当告知客户，投诉办结情况纳入考核。\n\n"
+        "第二条 投诉应当在十五日内办结。\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    question = "投诉要在多少天内办结？"
+    penalty = fake_kb.searcher.config.answer_type_penalty
+    assert penalty > 0
+    plain = HybridSearcher(
+        fake_kb.index,
+        fake_kb.searcher.lexicon,
+        replace(fake_kb.searcher.config, answer_type_penalty=0),
+    )
+    with_prior = {p.section: p.score for p in fake_kb.search(question, k=5)}
+    without = {p.section: p.score for p in plain.search(question, k=5)}
+    assert with_prior["第一条"] == pytest.approx(without["第一条"] - penalty)
+    assert with_prior["第二条"] == pytest.approx(without["第二条"])
+    assert fake_kb.search(question, k=1)[0].section == "第二条"

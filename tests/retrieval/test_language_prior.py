@@ -8,13 +8,14 @@ English question about the Chinese card manual must still find that manual.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bankpm_core.config import load_settings
 from bankpm_core.knowledge_qa import KnowledgeBase
-from bankpm_core.retrieval.hybrid import SearchConfig
+from bankpm_core.retrieval.hybrid import HybridSearcher, SearchConfig
 
 MANUAL = """---
 title: 示例银行青春信用卡产品手册
@@ -72,8 +73,12 @@ def test_english_question_finds_the_banks_own_chinese_manual(tmp_path: Path, use
     kb = _kb(tmp_path, use_embedder, internal=True)
     top = kb.search(QUESTION, k=3)
     assert (Path(top[0].source).name, top[0].section) == ("cc_youth.md", "年费规则")
-    # both of the bank's documents get the same prior: relevance alone decides
-    priors = {Path(p.source).name: p.features["prior"] for p in top}
+    # both of the bank's documents get the same language prior: relevance alone decides
+    # (the answer-type prior aside: "how much" is answered by a passage stating an amount)
+    same_type = HybridSearcher(
+        kb.index, kb.searcher.lexicon, replace(kb.searcher.config, answer_type_penalty=0)
+    )
+    priors = {Path(p.source).name: p.features["prior"] for p in same_type.search(QUESTION, k=3)}
     assert priors["cc_youth.md"] == pytest.approx(priors["complaints_en.md"])
 
 
