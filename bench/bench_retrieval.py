@@ -168,7 +168,7 @@ def fit_refusal(
     steps: int = 5000,
 ) -> dict[str, float]:
     """Logistic regression (answerable vs not) on the top-passage features."""
-    qs = [q for q in questions if q.id in run.features]
+    qs = _scored(run, questions)
     x = np.array([[run.features[q.id][k] for k in features] for q in qs])
     y = np.array([1.0 if q.answerable else 0.0 for q in qs])
     x = np.hstack([np.ones((len(qs), 1)), x])
@@ -182,6 +182,13 @@ def fit_refusal(
     return {"bias": float(w[0]), **{k: float(v) for k, v in zip(features, w[1:], strict=True)}}
 
 
+def _scored(run: Run, questions: Sequence[Question]) -> list[Question]:
+    """The questions the refusal score decides: not those the screens already refuse
+    (a named thing or term of art the documents never use, no passage that may answer),
+    which score 0 whatever the weights."""
+    return [q for q in questions if q.id in run.features and run.scores[q.id] > 0]
+
+
 def select_refusal_features(
     run: Run, questions: Sequence[Question], folds: int = 5
 ) -> list[tuple[float, tuple[str, ...]]]:
@@ -191,7 +198,7 @@ def select_refusal_features(
     set and not the next question. The subset is chosen by how well it predicts
     questions it was not fitted on.
     """
-    qs = [q for q in questions if q.id in run.features]
+    qs = _scored(run, questions)
     fold_of = np.random.default_rng(0).permutation(len(qs)) % folds
     y = np.array([q.answerable for q in qs])
     out = []
@@ -523,9 +530,8 @@ def main(argv: list[str] | None = None) -> int:
             chosen = ranked[0][1]
             weights = fit_refusal(runs[0], questions, chosen)
             print("fitted refusal weights:", {k: round(v, 2) for k, v in weights.items()})
-            for q in asked:
-                if q.id in runs[0].features:
-                    runs[0].scores[q.id] = _sigmoid(weights, runs[0].features[q.id], chosen)
+            for q in _scored(runs[0], asked):
+                runs[0].scores[q.id] = _sigmoid(weights, runs[0].features[q.id], chosen)
         xl = [q for q in questions if q.xl]
         print()
         rows_all = []
