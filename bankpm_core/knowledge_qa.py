@@ -73,6 +73,17 @@ class Grounding:
     excluded: tuple[ScopeExclusion, ...] = ()
 
 
+_CLAUSE_END = re.compile(r"[，。；：！？\n,;:!?]")
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """The span is one item of a Chinese enumeration: its clause has two or more 、."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    clause = text[left : right.start() if right else len(text)]
+    return clause.count("、") >= 2
+
+
 def _decision_score(
     on_topic: Sequence[Passage], absent: Sequence[str], passages: Sequence[Passage]
 ) -> float:
@@ -199,7 +210,7 @@ class KnowledgeBase:
         # a question about a term of art (拨备覆盖率, "prepaid account") is answered only
         # from a passage that uses one of its names, not from the next-closest rule
         for _term, names in self.searcher.terms_of_art(question):
-            on_topic = [p for p in on_topic if self._mentions(p, names)]
+            on_topic = [p for p in on_topic if self._speaks_of(p, names)]
         return on_topic, tuple(self.searcher.absent_names(question)), excluded
 
     def ground(self, question: str, kind: str | None = None) -> Grounding:
@@ -275,6 +286,17 @@ class KnowledgeBase:
             q_terms = dict.fromkeys(q_terms, 1.0)
         q_terms.update(dict.fromkeys(analyzer.terms(question), 1.0))
         return best_sentences(text, q_terms, analyzer.terms, limit, wanted=answer_type(question))
+
+    def _speaks_of(self, p: Passage, names: Sequence[str]) -> bool:
+        """The passage uses one of the names other than as one item of a list: "商业银行
+        理财子公司、金融资产管理公司、信托公司…参照本办法执行" is about what the listed
+        institutions share, not about 理财子公司."""
+        text = "\n".join(self.index.snapshot().texts_of(p.chunk_ids) or [p.text]).lower()
+        return any(
+            not _listed(text, m.start(), m.end())
+            for n in names
+            for m in re.finditer(re.escape(n.lower()), text)
+        )
 
     def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:
         texts = self.index.snapshot().texts_of(p.chunk_ids) or [p.text]

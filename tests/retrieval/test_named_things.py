@@ -242,3 +242,29 @@ def test_a_term_of_art_is_answered_only_from_a_passage_that_uses_it(
     assert feature_vector([left])["margin"] > 0
     assert score == pytest.approx(confidence([left, found[0]]))
     assert score < confidence([left])
+
+
+def test_a_term_listed_among_others_is_no_passage_about_it(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """ "理财子公司、金融资产管理公司、信托公司参照本办法执行" is about what the listed
+    institutions share: no answer to a question about 理财子公司's capital."""
+    from bankpm_core.knowledge_qa import _listed
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "rules.md").write_text(
+        "---\ntitle: 机构管理办法\nkind: regulation\n---\n\n"
+        "第一条 设立商业银行的注册资本最低限额为十亿元人民币，注册资本应当是实缴资本。\n\n"
+        "第二条 商业银行理财子公司、金融资产管理公司、信托公司参照本办法执行。\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    fake_kb.threshold = 0.0  # whatever the score: no passage may answer
+    grounding = fake_kb.ground("理财子公司的最低注册资本是多少？")
+    assert grounding.grounded is False
+    assert grounding.confidence == 0.0
+    text = "第二条 商业银行理财子公司、金融资产管理公司、信托公司参照本办法执行。"
+    assert _listed(text, text.find("理财子公司"), text.find("理财子公司") + 5)
+    prose = "理财子公司的注册资本不得低于十亿元，金融资产管理公司另行规定。"
+    assert not _listed(prose, 0, 5)
