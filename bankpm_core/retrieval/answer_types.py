@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import Literal
 
 AnswerType = Literal["duration", "quantity"]
+#: The kinds of value, in the order Snapshot.unit_values stores them.
+VALUE_KINDS: tuple[AnswerType, ...] = ("duration", "quantity")
 
 _NUM = (
     r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万零]+|\b(?:one|two|three|four|five|six|seven|"

@@ -401,7 +401,7 @@ class HybridSearcher:
                 prior -= cfg.liability_penalty
             if asks_obligation and head.get("kind") == "methodology":
                 prior -= cfg.methodology_penalty
-            if wanted_type and not holds_value(wanted_type, (snap.texts[r] for r in rows)):
+            if wanted_type and not snap.states_value(u, wanted_type):
                 prior -= cfg.answer_type_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from bankpm_core.retrieval.answer_types import VALUE_KINDS, holds_value
 from bankpm_core.retrieval.embeddings import Embedder
 from bankpm_core.retrieval.lexical import BM25Index
 from bankpm_core.retrieval.store import ChromaStore, ManifestEntry
@@ -27,7 +28,7 @@ from bankpm_core.retrieval.types import SECONDARY_UNITS, Chunk
 _T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
-_SNAPSHOT_VERSION = 5
+_SNAPSHOT_VERSION = 6
 
 
 @dataclass
@@ -52,6 +53,16 @@ class Snapshot:
     # sentence_offsets[u]:sentence_offsets[u + 1] of sentence_vectors (see attach_sentences)
     sentence_vectors: np.ndarray | None = None
     sentence_offsets: np.ndarray | None = None
+    # unit -> states a value of each kind in answer_types.VALUE_KINDS (a duration, a
+    # quantity): read for every candidate unit of every question that asks for one, so
+    # computed once here rather than by a regular-expression scan per search
+    unit_values: np.ndarray | None = None
+
+    def states_value(self, u: int, kind: str) -> bool:
+        """Unit ``u`` states a value of this kind (answer_types.holds_value)."""
+        if self.unit_values is None:
+            return holds_value(kind, (self.texts[r] for r in self.unit_chunks[u]))
+        return bool(self.unit_values[u, VALUE_KINDS.index(kind)])
 
     def derived(self, name: str, build: Callable[[], _T]) -> _T:
         """A value computed from this snapshot on first use and kept with it: a snapshot
@@ -133,6 +144,13 @@ class Snapshot:
             hub=unit_hubness(stored, row_of, unit_of, docs),
             vectors=matrix,
             has_vector=has_vector,
+            unit_values=np.array(
+                [
+                    [holds_value(kind, (texts[r] for r in members)) for kind in VALUE_KINDS]
+                    for members in unit_chunks
+                ],
+                dtype=bool,
+            ).reshape(len(unit_chunks), len(VALUE_KINDS)),
         )
 
 

@@ -82,3 +82,37 @@ def test_a_unit_that_states_no_value_of_the_asked_kind_ranks_lower(
     assert with_prior["第一条"] == pytest.approx(without["第一条"] - penalty)
     assert with_prior["第二条"] == pytest.approx(without["第二条"])
     assert fake_kb.search(question, k=1)[0].section == "第二条"
+
+
+def test_every_units_value_kinds_are_computed_once_with_the_snapshot(
+    tmp_path: Path, fake_kb: KnowledgeBase
+) -> None:
+    """Search reads them for every candidate unit of a question asking for a value; a
+    regular-expression scan per unit per search tripled the 95th-percentile latency on a
+    22k-chunk index (bench/bench_retrieval.py)."""
+    from bankpm_core.retrieval.answer_types import VALUE_KINDS
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "rules.md").write_text(
+        "---\ntitle: 规则\nkind: regulation\n---\n\n"
+        "第一条 投诉应当在十五日内办结。\n\n"
+        "第二条 单笔转账不超过 5 万元。\n\n"
+        "第三条 客户投诉应当及时受理。\n",
+        "utf-8",
+    )
+    assert not fake_kb.ingest([str(folder)]).problems
+    snap = fake_kb.index.snapshot()
+    assert snap.unit_values is not None and snap.unit_values.shape == (
+        len(snap.unit_chunks),
+        len(VALUE_KINDS),
+    )
+    for u, rows in enumerate(snap.unit_chunks):
+        for kind in VALUE_KINDS:
+            expected = holds_value(kind, (snap.texts[r] for r in rows))
+            assert snap.states_value(u, kind) is expected
+    by_section = {snap.meta[rows[0]]["section"]: u for u, rows in enumerate(snap.unit_chunks)}
+    assert snap.states_value(by_section["第一条"], "duration")
+    assert snap.states_value(by_section["第二条"], "quantity")
+    assert not snap.states_value(by_section["第三条"], "duration")
+    assert not snap.states_value(by_section["第三条"], "quantity")
