@@ -70,6 +70,9 @@ class Assistant:
     default_language: str = "zh"
     capabilities: dict[str, Capability] = field(default_factory=dict)
     on_answer: Callable[[Answer, UserContext], None] | None = None
+    # why a capability could not be built, when the reason is the deployment's to fix
+    # (a malformed glossary file…): said to the user instead of "not enabled"
+    unavailable: dict[str, BankpmError] = field(default_factory=dict)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the segmenter, the chart
@@ -223,6 +226,13 @@ class Assistant:
             if lang == "zh"
             else f"{what[1].capitalize()} are not enabled in this deployment (empty or missing index)."
         )
+        if intent in self.unavailable:
+            reason = self.unavailable[intent].message(lang)
+            msg = (
+                f"“{what[0]}”功能暂不可用：{reason}。请联系管理员。"
+                if lang == "zh"
+                else f"{what[1].capitalize()} are unavailable: {reason}. Please tell the administrator."
+            )
         return Answer(
             question=text,
             language=lang,  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from bankpm_core.assistant import Assistant
 from bankpm_core.clock import Clock, SystemClock
 from bankpm_core.config import Settings
 from bankpm_core.db import has_tables, make_engine
-from bankpm_core.errors import NotReadyError
+from bankpm_core.errors import ConfigError, NotReadyError
 from bankpm_core.metrics.catalog import Catalog, load_catalog
 from bankpm_core.metrics.engine import MetricEngine
 
@@ -46,6 +46,8 @@ def _capability(name: str, build: Callable[[Settings, Assistant], Any], *args: A
         return build(*args)
     except Exception as exc:
         log.warning("capability %s unavailable: %s", name, exc)
+        if isinstance(exc, ConfigError):  # the deployment's to fix: tell the user why
+            args[1].unavailable[name] = exc
         return None
 
 

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     catalog_path: Path | None = Field(
         default=None, description="Metric catalog YAML; default: `catalog.yaml` in knowledge dir."
     )
+    glossary_path: Path | None = Field(
+        default=None,
+        description="The bank's own terms of art, added to the bundled ones (YAML: `terms:`, "
+        "a list of the names of one term); default: `glossary.yaml` in the knowledge dir, "
+        "if there is one.",
+    )
     timezone: str = Field(
         default="Asia/Shanghai", description="IANA time zone used to resolve '上个月', 'today'…"
     )
@@ -199,6 +205,14 @@ class Settings(BaseSettings):
     @property
     def resolved_catalog_path(self) -> Path:
         return self.catalog_path or (self.knowledge_dir / "catalog.yaml")
+
+    @property
+    def resolved_glossary_path(self) -> Path | None:
+        """The bank's glossary: the one named, else the knowledge dir's, else none."""
+        if self.glossary_path is not None:
+            return self.glossary_path
+        beside = self.knowledge_dir / "glossary.yaml"
+        return beside if beside.is_file() else None
 
 
 def load_settings(**overrides: object) -> Settings:

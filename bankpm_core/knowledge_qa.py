@@ -129,6 +129,7 @@ class KnowledgeBase:
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
         """Connect to the index (embedded dir or ``chroma_url``); models load on first use."""
         from bankpm_core.retrieval.embeddings import make_embedder
+        from bankpm_core.retrieval.glossary import Glossary
         from bankpm_core.retrieval.hybrid import HybridSearcher, SearchConfig
         from bankpm_core.retrieval.index import KnowledgeIndex
         from bankpm_core.retrieval.lexicon import default_lexicon
@@ -154,7 +155,9 @@ class KnowledgeBase:
             sentence_weight=SearchConfig.sentence_weight if settings.sentence_index else 0.0,
         )
         threshold, origin = refusal_threshold(settings)
-        return cls(index, HybridSearcher(index, lexicon, config), settings, threshold, origin)
+        glossary = Glossary.load(settings.resolved_glossary_path)
+        searcher = HybridSearcher(index, lexicon, config, glossary)
+        return cls(index, searcher, settings, threshold, origin)
 
     # ---------- service API ----------
     def is_empty(self) -> bool:

@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from bankpm_core.retrieval.glossary import Glossary
 from bankpm_core.routing.slots import PRODUCT_HEADS as ROUTER_PRODUCT_HEADS
 from bankpm_core.routing.slots import is_generic_qualifier
 
@@ -95,9 +93,11 @@ _EVERYDAY_ACRONYMS = frozenset(
 )
 
 
-def named_things(question: str, terms_of_art: bool = True) -> list[str]:
-    """The product names, acronyms, named acts and (unless told not to) terms of art in a
-    question, in order."""
+def named_things(
+    question: str, terms_of_art: bool = True, glossary: Glossary | None = None
+) -> list[str]:
+    """The product names, acronyms, named acts and (unless told not to) terms of art — of
+    ``glossary``, else the bundled one — in a question, in order."""
     found = _chinese_products(question)
     found += [m.group(1) for m in _BOOK_TITLE.finditer(question)]
     found += [m.group(0) for m in _NAMED_ACT.finditer(question)]
@@ -105,61 +105,9 @@ def named_things(question: str, terms_of_art: bool = True) -> list[str]:
     found += [a for a in _ACRONYM.findall(question) if a.rstrip("s") not in _EVERYDAY_ACRONYMS]
     if terms_of_art:  # not again inside a name found above (国家助学贷款: 助学贷款)
         spans = [(i, i + len(n)) for n in found if (i := question.find(n)) >= 0]
-        found += glossary_terms(question, taken=spans)
+        found += (glossary or Glossary.bundled()).terms(question, taken=spans)
     found.sort(key=lambda n: max(question.find(n), question.find(n.replace("Reg ", "Reg. "))))
     return list(dict.fromkeys(found))
-
-
-def is_acronym(name: str) -> bool:
-    """An all-capitals name (FDIC, CARD, SAR): looked up as written, not lower-cased."""
-    return bool(re.fullmatch(r"[A-Z][A-Z0-9]{1,5}s?", name))
-
-
-def glossary_terms(question: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
-    """The terms of art (glossary.yaml) the question names, longest first where one
-    contains another (核心一级资本充足率, not also 资本充足率), outside the ``taken`` spans."""
-    taken = list(taken or [])
-    found: list[tuple[int, str]] = []
-    for _name, pattern in _glossary_patterns():
-        for m in pattern.finditer(question):
-            if any(m.start() < end and start < m.end() for start, end in taken):
-                continue
-            taken.append(m.span())
-            found.append((m.start(), m.group(0)))
-    return [name for _, name in sorted(found)]
-
-
-def glossary_synonyms(name: str) -> tuple[str, ...]:
-    """The other names of a term of art (its glossary entry), or () for any other name."""
-    return _glossary_entries().get(name if is_acronym(name) else name.lower(), ())
-
-
-@cache
-def _glossary_entries() -> dict[str, tuple[str, ...]]:
-    text = resources.files("bankpm_core.retrieval").joinpath("glossary.yaml").read_text("utf-8")
-    entries: dict[str, tuple[str, ...]] = {}
-    for entry in (yaml.safe_load(text) or {}).get("terms", []):
-        names = tuple(str(n) for n in entry)
-        for n in names:
-            entries[n if is_acronym(n) else n.lower()] = names
-    return entries
-
-
-@cache
-def _glossary_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    patterns = []
-    names = {n for entry in _glossary_entries().values() for n in entry}
-    for name in sorted(names, key=len, reverse=True):
-        if not name.isascii():
-            patterns.append((name, re.compile(re.escape(name))))
-        elif is_acronym(name):
-            patterns.append(
-                (name, re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"))
-            )
-        else:
-            edge = r"(?![A-Za-z0-9])"
-            patterns.append((name, re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}{edge}", re.I)))
-    return patterns
 
 
 def _chinese_products(question: str) -> list[str]:

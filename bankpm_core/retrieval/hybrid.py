@@ -25,12 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bankpm_core.retrieval.answer_types import answer_type, holds_value
-from bankpm_core.retrieval.entities import (
-    glossary_synonyms,
-    glossary_terms,
-    is_acronym,
-    named_things,
-)
+from bankpm_core.retrieval.entities import named_things
+from bankpm_core.retrieval.glossary import Glossary, is_acronym
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse, jurisdiction_of
@@ -132,11 +128,16 @@ class SearchConfig:
 
 class HybridSearcher:
     def __init__(
-        self, index: KnowledgeIndex, lexicon: Lexicon, config: SearchConfig | None = None
+        self,
+        index: KnowledgeIndex,
+        lexicon: Lexicon,
+        config: SearchConfig | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.index = index
         self.lexicon = lexicon
         self.config = config or SearchConfig()
+        self.glossary = glossary or Glossary.bundled()
         self._thesaurus: Thesaurus | None = None  # loaded on first use (~0.8 s)
 
     def analyse(self, query: str) -> QueryAnalysis:
@@ -189,7 +190,7 @@ class HybridSearcher:
         # "may a bank trade futures?" is answered by the list of what a bank may do, which
         # need not name futures: a term of art counts only in other questions ("房贷可以
         # 转按揭吗" asks about the loan, whose manual would have to say so)
-        names = named_things(query, terms_of_art=self._terms_count(query))
+        names = named_things(query, self._terms_count(query), self.glossary)
         if not names:
             return []
         snap = self.index.snapshot()
@@ -206,7 +207,7 @@ class HybridSearcher:
             if occurs(name):
                 return True
             others = [
-                *glossary_synonyms(name),
+                *self.glossary.synonyms(name),
                 *(
                     o
                     for c in self.lexicon.concepts_with(name)
@@ -226,11 +227,11 @@ class HybridSearcher:
         return [n for n in names if not mentioned(n)]
 
     def terms_of_art(self, query: str) -> list[tuple[str, tuple[str, ...]]]:
-        """The terms of art the question is about (entities.glossary_terms), each with all
+        """The terms of art the question is about (retrieval/glossary.py), each with all
         its names: an answer must come from a passage that uses one of them."""
         if not self._terms_count(query):
             return []
-        return [(t, glossary_synonyms(t) or (t,)) for t in glossary_terms(query)]
+        return [(t, self.glossary.synonyms(t) or (t,)) for t in self.glossary.terms(query)]
 
     @staticmethod
     def _terms_count(query: str) -> bool:

@@ -445,3 +445,20 @@ def test_an_english_question_over_a_chinese_passage_is_quoted_by_its_translation
     first = answer.citations[0]
     assert first.source.endswith("products/cc_plat.md") and first.section == "年费规则"
     assert "积分抵扣" in first.quote
+
+
+def test_a_broken_glossary_turns_knowledge_off_and_says_why(sample_db, clock, tmp_path) -> None:
+    """The bank's glossary file is malformed: knowledge answers would be half-right without
+    its terms, so they are off; the user is told why, and data questions still work."""
+    bad = tmp_path / "terms.yaml"
+    bad.write_text("terms: [接力贷, relay mortgage]\n", "utf-8")
+    settings = Settings(data_dir=tmp_path / "data", database_url=sample_db, glossary_path=bad)
+    assistant = build_assistant(settings, clock)
+    assert "knowledge" not in assistant.capabilities
+    zh = assistant.ask("催收可以在什么时间段联系客户？")
+    assert zh.error is not None and zh.error.code == "capability_unavailable"
+    assert "术语表 terms.yaml 格式不对" in zh.text and "管理员" in zh.text
+    en = assistant.ask("What is the annual fee policy of the Youth card?")
+    assert "bad glossary terms.yaml" in en.text
+    data = assistant.ask("闪借上月逾期率是多少")
+    assert data.error is None and data.intent == "metric_query"
