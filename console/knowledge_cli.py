@@ -219,12 +219,19 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         "calibration": asdict(calibration) if calibration else None,
         "calibration_stale": stale,
         "borders": [asdict(b) for b in borders],
+        "terms_of_art": len(kb.searcher.glossary),
+        "glossary": str(settings.resolved_glossary_path or "") or None,
     }
     if as_json:
         typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     typer.echo(f"{sources} documents, {chunks} chunks")
     typer.echo(f"refusal threshold {kb.threshold:.3f} ({kb.threshold_origin})")
+    bank_terms = settings.resolved_glossary_path
+    typer.echo(
+        f"terms of art: {len(kb.searcher.glossary)}"
+        + (f" (bundled + {bank_terms})" if bank_terms else " (bundled)")
+    )
     if calibration:
         typer.echo(
             f"calibrated {calibration.calibrated_at} on {calibration.source} "

@@ -257,6 +257,9 @@ def test_calibrate_and_status_commands(tmp_path: Path, monkeypatch: pytest.Monke
     assert {("td.md", "大额存单"), ("personal_information_policy.md", "员工个人信息")} <= borders
     text = runner.invoke(app, ["knowledge", "status"]).output
     assert "大额存单 — td.md" in text and "refusal threshold" in text
+    # the bundled terms of art, no bank glossary beside the bundled knowledge
+    assert info["terms_of_art"] > 100 and info["glossary"] is None
+    assert f"terms of art: {info['terms_of_art']} (bundled)" in text
 
     bad = tmp_path / "few.csv"
     bad.write_text("question,answerable\n年费多少？,是\n", "utf-8")
