@@ -28,6 +28,7 @@ from bankpm_core.routing.slots import (
     breakdown_for,
     choose_metric,
     filters_for,
+    foreign_currency_products,
     gather,
     is_time_metric,
     product_kinds,
@@ -113,6 +114,8 @@ class Router:
         breakdown = breakdown_for(facts, masked, ranking.which or ranking.asked)
         from_which = bool(breakdown) and not breakdown_for(facts, masked, False)
         unknown = unknown_products(masked, mentions) if not facts.members.get("product") else []
+        # a currency the catalog cannot filter by, whatever product it names
+        unknown += foreign_currency_products(masked)
         return _Parsed(
             norm, original, lang, time, facts, cues, choice, ranking, breakdown, unknown, from_which
         )

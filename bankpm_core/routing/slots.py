@@ -277,6 +277,20 @@ def unknown_products(text: str, mentions: list[Mention]) -> list[str]:
     return found
 
 
+#: A currency other than the renminbi qualifying a product: the catalog has no currency
+#: to filter by, so "外币存款利率" answered with the deposit rate would be the RMB one.
+_FOREIGN_CURRENCY = re.compile(
+    r"(?:外币|外汇|美元|港币|港元|欧元|日元|英镑)(?:定期)?(?:存款|理财|贷款|账户)|"
+    r"\bforeign[- ]currency (?:deposits?|accounts?|loans?)\b",
+    re.IGNORECASE,
+)
+
+
+def foreign_currency_products(text: str) -> list[str]:
+    """Products the question qualifies by a foreign currency (外币存款, 美元理财)."""
+    return [m.group(0) for m in _FOREIGN_CURRENCY.finditer(text)]
+
+
 def is_generic_qualifier(words: str) -> bool:
     """Made only of generic qualifiers ("个人住房", "新发放个人"): a category, not a product."""
     ok = [True] + [False] * len(words)
