@@ -221,17 +221,20 @@ class Assistant:
             "pricing": ("定价建议", "pricing suggestions"),
             "complaints": ("投诉主题分析", "complaint analysis"),
         }[intent]
-        msg = (
-            f"“{what[0]}”功能尚未在此部署中启用（知识库为空或未安装）。"
-            if lang == "zh"
-            else f"{what[1].capitalize()} are not enabled in this deployment (empty or missing index)."
-        )
-        if intent in self.unavailable:
-            reason = self.unavailable[intent].message(lang)
+        reason = self.unavailable.get(intent)
+        if reason is not None:
             msg = (
-                f"“{what[0]}”功能暂不可用：{reason}。请联系管理员。"
+                f"“{what[0]}”功能暂不可用：{reason.message(lang)}。请联系管理员。"
                 if lang == "zh"
-                else f"{what[1].capitalize()} are unavailable: {reason}. Please tell the administrator."
+                else f"{what[1].capitalize()} are unavailable: {reason.message(lang)}. "
+                "Please tell the administrator."
+            )
+        else:
+            msg = (
+                f"“{what[0]}”功能尚未在此部署中启用（知识库为空或未安装）。"
+                if lang == "zh"
+                else f"{what[1].capitalize()} are not enabled in this deployment "
+                "(empty or missing index)."
             )
         return Answer(
             question=text,

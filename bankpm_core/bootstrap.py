@@ -40,14 +40,16 @@ def open_metrics(settings: Settings, catalog: Catalog | None = None) -> MetricEn
     return MetricEngine(engine, catalog, use_rollups=use_rollups)
 
 
-def _capability(name: str, build: Callable[[Settings, Assistant], Any], *args: Any) -> Any:
+def _capability(
+    name: str, build: Callable[[Settings, Assistant], Any], settings: Settings, assistant: Assistant
+) -> Any:
     """Build one capability; one whose data is not ready must not stop the assistant."""
     try:
-        return build(*args)
+        return build(settings, assistant)
     except Exception as exc:
         log.warning("capability %s unavailable: %s", name, exc)
         if isinstance(exc, ConfigError):  # the deployment's to fix: tell the user why
-            args[1].unavailable[name] = exc
+            assistant.unavailable[name] = exc
         return None
 
 

@@ -212,7 +212,7 @@ class KnowledgeBase:
             on_topic = [p for p in on_topic if self._mentions(p, [e.subject for e in excluded])]
         # a question about a term of art (拨备覆盖率, "prepaid account") is answered only
         # from a passage that uses one of its names, not from the next-closest rule
-        for _term, names in self.searcher.terms_of_art(question):
+        for names in self.searcher.terms_of_art(question):
             on_topic = [p for p in on_topic if self._speaks_of(p, names)]
         return on_topic, tuple(self.searcher.absent_names(question)), excluded
 
@@ -294,7 +294,7 @@ class KnowledgeBase:
         """The passage uses one of the names other than as one item of a list: "商业银行
         理财子公司、金融资产管理公司、信托公司…参照本办法执行" is about what the listed
         institutions share, not about 理财子公司."""
-        text = "\n".join(self.index.snapshot().texts_of(p.chunk_ids) or [p.text]).lower()
+        text = self._unit_text(p)
         return any(
             not _listed(text, m.start(), m.end())
             for n in names
@@ -302,9 +302,12 @@ class KnowledgeBase:
         )
 
     def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:
-        texts = self.index.snapshot().texts_of(p.chunk_ids) or [p.text]
-        text = "\n".join(texts).lower()
+        text = self._unit_text(p)
         return any(s.lower() in text for s in subjects)
+
+    def _unit_text(self, p: Passage) -> str:
+        """The passage's whole article/section, lower-cased (its best window if it is gone)."""
+        return "\n".join(self.index.snapshot().texts_of(p.chunk_ids) or [p.text]).lower()
 
     def method_note(self, question: str, lang: str) -> tuple[TextBlock, Citation] | None:
         """For a data question that also asks how to analyse it, the methodology passage

@@ -227,9 +227,9 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         return
     typer.echo(f"{sources} documents, {chunks} chunks")
     typer.echo(f"refusal threshold {kb.threshold:.3f} ({kb.threshold_origin})")
-    bank_terms = settings.resolved_glossary_path
+    bank_terms = info["glossary"]
     typer.echo(
-        f"terms of art: {len(kb.searcher.glossary)}"
+        f"terms of art: {info['terms_of_art']}"
         + (f" (bundled + {bank_terms})" if bank_terms else " (bundled)")
     )
     if calibration:

@@ -57,7 +57,7 @@ class Glossary:
         self._patterns = patterns
 
     def __len__(self) -> int:
-        return len({id(e) for e in self._entries.values()})
+        return len(set(self._entries.values()))
 
     @classmethod
     def bundled(cls) -> Glossary:
@@ -69,7 +69,7 @@ class Glossary:
         """The bundled terms plus a bank's own file (none: the bundled ones)."""
         if extra is None:
             return cls.bundled()
-        return cls([*_entries_of(_bundled_text()), *_read(extra)])
+        return cls([*_bundled_entries(), *_read(extra)])
 
     def terms(self, question: str, taken: Sequence[tuple[int, int]] = ()) -> list[str]:
         """The terms the question names, as it writes them, in order; the longest where one
@@ -91,16 +91,14 @@ class Glossary:
 
 @cache
 def _bundled() -> Glossary:
-    return Glossary(_entries_of(_bundled_text()))
+    return Glossary(_bundled_entries())
 
 
-def _bundled_text() -> str:
-    return resources.files("bankpm_core.retrieval").joinpath("glossary.yaml").read_text("utf-8")
-
-
-def _entries_of(text: str) -> list[list[str]]:
+@cache
+def _bundled_entries() -> tuple[tuple[str, ...], ...]:
+    text = resources.files("bankpm_core.retrieval").joinpath("glossary.yaml").read_text("utf-8")
     data = yaml.safe_load(text) or {}
-    return [[str(n) for n in entry] for entry in data.get("terms", [])]
+    return tuple(tuple(str(n) for n in entry) for entry in data.get("terms", []))
 
 
 def _read(path: Path) -> list[list[str]]:

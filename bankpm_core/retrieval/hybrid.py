@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bankpm_core.retrieval.answer_types import answer_type, holds_value
+from bankpm_core.retrieval.answer_types import answer_type
 from bankpm_core.retrieval.entities import named_things
 from bankpm_core.retrieval.glossary import Glossary, is_acronym
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
@@ -187,9 +187,6 @@ class HybridSearcher:
         存款保险 is not answered because US rules speak of "deposit insurance"; "Does the
         PBOC cap collection calls?" is about China, so 中国人民银行 counts for PBOC. The
         bank's own documents bind in any language: "down payment" finds the manual's 首付."""
-        # "may a bank trade futures?" is answered by the list of what a bank may do, which
-        # need not name futures: a term of art counts only in other questions ("房贷可以
-        # 转按揭吗" asks about the loan, whose manual would have to say so)
         names = named_things(query, self._terms_count(query), self.glossary)
         if not names:
             return []
@@ -226,12 +223,12 @@ class HybridSearcher:
 
         return [n for n in names if not mentioned(n)]
 
-    def terms_of_art(self, query: str) -> list[tuple[str, tuple[str, ...]]]:
-        """The terms of art the question is about (retrieval/glossary.py), each with all
-        its names: an answer must come from a passage that uses one of them."""
+    def terms_of_art(self, query: str) -> list[tuple[str, ...]]:
+        """The terms of art the question is about (retrieval/glossary.py), each as all its
+        names: an answer must come from a passage that uses one of them."""
         if not self._terms_count(query):
             return []
-        return [(t, self.glossary.synonyms(t) or (t,)) for t in self.glossary.terms(query)]
+        return [self.glossary.synonyms(t) for t in self.glossary.terms(query)]
 
     @staticmethod
     def _terms_count(query: str) -> bool:
@@ -374,7 +371,7 @@ class HybridSearcher:
         wants_definition = bool(DEFINITION_QUESTION.search(query))
         asks_consequence = bool(CONSEQUENCE_QUESTION.search(query))
         asks_obligation = bool(OBLIGATION_QUESTION.search(query))
-        wanted_type = answer_type(query) if cfg.answer_type_penalty else None
+        wanted = answer_type(query)
         passages = []
         for u in units:
             rows = snap.unit_chunks[u]
@@ -402,7 +399,7 @@ class HybridSearcher:
                 prior -= cfg.liability_penalty
             if asks_obligation and head.get("kind") == "methodology":
                 prior -= cfg.methodology_penalty
-            if wanted_type and not snap.states_value(u, wanted_type):
+            if wanted and not snap.states_value(u, wanted):
                 prior -= cfg.answer_type_penalty
             heading_cov = self._heading_coverage(snap, u, qa, unit_ids)
             prior += cfg.heading_bonus * heading_cov
@@ -441,13 +438,12 @@ class HybridSearcher:
                 )
             )
         oov = _oov_share(snap, qa)
-        wanted = answer_type(query)
         passages.sort(key=lambda p: p.score, reverse=True)
         passages = passages[:k]
         for p in passages:
             p.features["oov"] = oov
             p.features["answer_type"] = (
-                1.0 if holds_value(wanted, snap.texts_of(p.chunk_ids)) else 0.0
+                1.0 if wanted is None or snap.states_value(int(p.features["unit"]), wanted) else 0.0
             )
         return passages
 

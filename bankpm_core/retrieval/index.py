@@ -44,6 +44,10 @@ class Snapshot:
     bm25: BM25Index
     row_of: dict[str, int]
     hub: np.ndarray  # unit -> within-document hubness (see unit_hubness)
+    # unit -> states a value of each kind in answer_types.VALUE_KINDS (a duration, a
+    # quantity): read for every candidate unit of every question that asks for one, so
+    # computed once here rather than by a regular-expression scan per search
+    unit_values: np.ndarray
     # every chunk's embedding, row-aligned (zeros where Chroma had none: has_vector False).
     # Search scores its candidate units against all their chunks exactly, so a unit's
     # dense score does not depend on which of its windows the ANN query happened to return
@@ -53,15 +57,9 @@ class Snapshot:
     # sentence_offsets[u]:sentence_offsets[u + 1] of sentence_vectors (see attach_sentences)
     sentence_vectors: np.ndarray | None = None
     sentence_offsets: np.ndarray | None = None
-    # unit -> states a value of each kind in answer_types.VALUE_KINDS (a duration, a
-    # quantity): read for every candidate unit of every question that asks for one, so
-    # computed once here rather than by a regular-expression scan per search
-    unit_values: np.ndarray | None = None
 
     def states_value(self, u: int, kind: str) -> bool:
         """Unit ``u`` states a value of this kind (answer_types.holds_value)."""
-        if self.unit_values is None:
-            return holds_value(kind, (self.texts[r] for r in self.unit_chunks[u]))
         return bool(self.unit_values[u, VALUE_KINDS.index(kind)])
 
     def derived(self, name: str, build: Callable[[], _T]) -> _T:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kb_corpus import write_corpus
+from kb_corpus import IngestDocs, write_corpus
 
 from bankpm_core.config import Settings, load_settings
 from bankpm_core.knowledge_qa import KnowledgeBase
@@ -29,6 +29,23 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture()
 def fake_kb(settings: Settings) -> KnowledgeBase:
     return KnowledgeBase.open(settings, embedder=HashingEmbedder())
+
+
+@pytest.fixture()
+def ingest_docs(tmp_path: Path, fake_kb: KnowledgeBase) -> IngestDocs:
+    """Write these documents (file name -> text) to a folder and ingest them into
+    ``fake_kb``, which it returns; an ingestion problem fails the test."""
+
+    def ingest(files: dict[str, str]) -> KnowledgeBase:
+        folder = tmp_path / "docs"
+        folder.mkdir(exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, "utf-8")
+        report = fake_kb.ingest([str(folder)])
+        assert not report.problems, report.problems
+        return fake_kb
+
+    return ingest
 
 
 @pytest.fixture(scope="session")

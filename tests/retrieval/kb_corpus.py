@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bankpm_core.knowledge_qa import KnowledgeBase
+
+#: The ``ingest_docs`` fixture (conftest.py): documents by file name -> the ingested KB.
+IngestDocs = Callable[[dict[str, str]], "KnowledgeBase"]
 
 COLLECTION_POLICY = """---
 title: 示例银行催收行为管理办法

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from kb_corpus import IngestDocs
 
 from bankpm_core.knowledge_qa import KnowledgeBase
 from bankpm_core.retrieval.answer_types import answer_type, holds_value
@@ -52,7 +51,7 @@ def test_answer_warns_when_the_quotes_state_no_value(real_kb: KnowledgeBase) -> 
 
 
 def test_a_unit_that_states_no_value_of_the_asked_kind_ranks_lower(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """ "多少天内" asks for a duration: of two articles about handling complaints, the one
     that states a number of days ranks ahead of the one that states none."""
@@ -60,15 +59,15 @@ def test_a_unit_that_states_no_value_of_the_asked_kind_ranks_lower(
 
     from bankpm_core.retrieval.hybrid import HybridSearcher
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "complaints.md").write_text(
-        "---\ntitle: 投诉处理办法\nkind: regulation\n---\n\n"
-        "第一条 客户投诉应当及时受理并办结，投诉处理结果应当告知客户，投诉办结情况纳入考核。\n\n"
-        "第二条 投诉应当在十五日内办结。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "complaints.md": (
+                "---\ntitle: 投诉处理办法\nkind: regulation\n---\n\n"
+                "第一条 客户投诉应当及时受理并办结，投诉处理结果应当告知客户，投诉办结情况纳入考核。\n\n"
+                "第二条 投诉应当在十五日内办结。\n"
+            ),
+        }
     )
-    assert not fake_kb.ingest([str(folder)]).problems
     question = "投诉要在多少天内办结？"
     penalty = fake_kb.searcher.config.answer_type_penalty
     assert penalty > 0
@@ -85,23 +84,23 @@ def test_a_unit_that_states_no_value_of_the_asked_kind_ranks_lower(
 
 
 def test_every_units_value_kinds_are_computed_once_with_the_snapshot(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """Search reads them for every candidate unit of a question asking for a value; a
     regular-expression scan per unit per search tripled the 95th-percentile latency on a
     22k-chunk index (bench/bench_retrieval.py)."""
     from bankpm_core.retrieval.answer_types import VALUE_KINDS
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "rules.md").write_text(
-        "---\ntitle: 规则\nkind: regulation\n---\n\n"
-        "第一条 投诉应当在十五日内办结。\n\n"
-        "第二条 单笔转账不超过 5 万元。\n\n"
-        "第三条 客户投诉应当及时受理。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "rules.md": (
+                "---\ntitle: 规则\nkind: regulation\n---\n\n"
+                "第一条 投诉应当在十五日内办结。\n\n"
+                "第二条 单笔转账不超过 5 万元。\n\n"
+                "第三条 客户投诉应当及时受理。\n"
+            ),
+        }
     )
-    assert not fake_kb.ingest([str(folder)]).problems
     snap = fake_kb.index.snapshot()
     assert snap.unit_values is not None and snap.unit_values.shape == (
         len(snap.unit_chunks),

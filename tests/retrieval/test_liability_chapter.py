@@ -4,9 +4,9 @@ happens to a breach, and yields to the rule for any other question."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from kb_corpus import IngestDocs
 
 from bankpm_core.knowledge_qa import KnowledgeBase
 from bankpm_core.retrieval.hybrid import CONSEQUENCE_QUESTION, HybridSearcher
@@ -29,12 +29,8 @@ kind: regulation
 
 
 @pytest.fixture()
-def law_kb(tmp_path: Path, fake_kb: KnowledgeBase) -> KnowledgeBase:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "law.md").write_text(LAW, "utf-8")
-    assert not fake_kb.ingest([str(folder)]).problems
-    return fake_kb
+def law_kb(ingest_docs: IngestDocs) -> KnowledgeBase:
+    return ingest_docs({"law.md": LAW})
 
 
 def _scores(searcher: HybridSearcher, question: str) -> dict[str, float]:

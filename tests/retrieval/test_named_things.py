@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from kb_corpus import IngestDocs
 
 from bankpm_core.knowledge_qa import KnowledgeBase
 from bankpm_core.retrieval.entities import named_things
@@ -67,23 +66,22 @@ def test_named_things_the_documents_mention_are_answered(real_kb: KnowledgeBase)
 
 
 def test_another_name_counts_only_in_the_languages_the_question_is_about(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """A lexicon synonym stands for a name the documents do not use — in the question's
     language or the jurisdiction it names, not in another country's rules."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "collection.md").write_text(
-        "---\ntitle: 催收规定\nkind: regulation\n---\n\n"
-        "第一条 催收电话每日不超过三次，本办法依据中国人民银行的有关规定制定。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "collection.md": (
+                "---\ntitle: 催收规定\nkind: regulation\n---\n\n"
+                "第一条 催收电话每日不超过三次，本办法依据中国人民银行的有关规定制定。\n"
+            ),
+            "us_rules.md": (
+                "---\ntitle: US deposit rules\nkind: regulation\nlanguage: en\n---\n\n"
+                "§ 1 Deposit insurance. Accounts are covered by deposit insurance up to the limit.\n"
+            ),
+        }
     )
-    (folder / "us_rules.md").write_text(
-        "---\ntitle: US deposit rules\nkind: regulation\nlanguage: en\n---\n\n"
-        "§ 1 Deposit insurance. Accounts are covered by deposit insurance up to the limit.\n",
-        "utf-8",
-    )
-    assert not fake_kb.ingest([str(folder)]).problems
     absent = fake_kb.searcher.absent_names
     # PBOC names China, and the Chinese text speaks of 中国人民银行: the same institution
     assert absent("Does the PBOC cap collection calls?") == []
@@ -148,26 +146,25 @@ def test_terms_of_art_are_named_things(question: str, expected: list[str]) -> No
 
 
 def test_a_term_of_art_the_documents_never_use_is_refused(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """A question about a banking term of art needs a document that names it — by any of
     its names (glossary.yaml) — however close the nearest passage sounds."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "capital.md").write_text(
-        "---\ntitle: 资本管理办法\nkind: regulation\n---\n\n"
-        "第一条 商业银行资本充足率不得低于百分之八，监管部门按季度监测。\n\n"
-        "第二条 商业银行应当按照规定报告大额交易。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "capital.md": (
+                "---\ntitle: 资本管理办法\nkind: regulation\n---\n\n"
+                "第一条 商业银行资本充足率不得低于百分之八，监管部门按季度监测。\n\n"
+                "第二条 商业银行应当按照规定报告大额交易。\n"
+            ),
+            "cards.md": (
+                "---\ntitle: Card rules\nkind: regulation\nlanguage: en\n---\n\n"
+                "§ 1 Fees. A card issuer discloses every fee; the annual card fee is stated in the agreement.\n\n"
+                "§ 2 Form. Print: ALL QUESTIONS ABOUT YOUR (NAME OF CARD) CARD MUST BE DIRECTED TO US. "
+                "Balances are insured by the FDIC.\n"
+            ),
+        }
     )
-    (folder / "cards.md").write_text(
-        "---\ntitle: Card rules\nkind: regulation\nlanguage: en\n---\n\n"
-        "§ 1 Fees. A card issuer discloses every fee; the annual card fee is stated in the agreement.\n\n"
-        "§ 2 Form. Print: ALL QUESTIONS ABOUT YOUR (NAME OF CARD) CARD MUST BE DIRECTED TO US. "
-        "Balances are insured by the FDIC.\n",
-        "utf-8",
-    )
-    assert not fake_kb.ingest([str(folder)]).problems
     absent = fake_kb.searcher.absent_names
     assert absent("商业银行的拨备覆盖率监管底线是多少？") == ["拨备覆盖率"]
     assert absent("商业银行的资本充足率最低是多少？") == []
@@ -188,44 +185,43 @@ def test_a_term_of_art_the_documents_never_use_is_refused(
 
 
 def test_the_banks_own_documents_name_a_term_in_either_language(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """The bank's own manual binds whatever language it is asked in: an English question
     about a down payment is answered from the Chinese manual's 首付, while external law in
     one language does not answer a question about another jurisdiction's."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "auto.md").write_text(
-        "---\ntitle: 示例银行汽车贷款产品手册\nkind: product\nowner: 零售信贷部\n---\n\n"
-        "## 申请条件\n\n新能源车首付最低 15%。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "auto.md": (
+                "---\ntitle: 示例银行汽车贷款产品手册\nkind: product\nowner: 零售信贷部\n---\n\n"
+                "## 申请条件\n\n新能源车首付最低 15%。\n"
+            ),
+            "law.md": (
+                "---\ntitle: US rules\nkind: regulation\nlanguage: en\n---\n\n"
+                "§ 1 Deposit insurance. Deposits are covered by deposit insurance.\n"
+            ),
+        }
     )
-    (folder / "law.md").write_text(
-        "---\ntitle: US rules\nkind: regulation\nlanguage: en\n---\n\n"
-        "§ 1 Deposit insurance. Deposits are covered by deposit insurance.\n",
-        "utf-8",
-    )
-    assert not fake_kb.ingest([str(folder)]).problems
     absent = fake_kb.searcher.absent_names
     assert absent("What is the minimum down payment for an electric car?") == []
     assert absent("存款保险最多赔付多少？") == ["存款保险"]
 
 
 def test_a_term_of_art_is_answered_only_from_a_passage_that_uses_it(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """The documents mention 理财子公司 only where they list who they apply to; the
     registered-capital rule is about commercial banks. The capital rule matches the
     question best but is no answer about a wealth-management subsidiary."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "rules.md").write_text(
-        "---\ntitle: 机构管理办法\nkind: regulation\n---\n\n"
-        "第一条 设立商业银行的注册资本最低限额为十亿元人民币，注册资本应当是实缴资本。\n\n"
-        "第二条 本办法适用于商业银行、理财子公司和信托公司的消费者权益保护工作。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "rules.md": (
+                "---\ntitle: 机构管理办法\nkind: regulation\n---\n\n"
+                "第一条 设立商业银行的注册资本最低限额为十亿元人民币，注册资本应当是实缴资本。\n\n"
+                "第二条 本办法适用于商业银行、理财子公司和信托公司的消费者权益保护工作。\n"
+            ),
+        }
     )
-    assert not fake_kb.ingest([str(folder)]).problems
     question = "理财子公司的最低注册资本是多少？"
     assert fake_kb.search(question, k=1)[0].section == "第一条"  # the premise
     assert fake_kb.searcher.absent_names(question) == []  # the term is mentioned
@@ -245,21 +241,21 @@ def test_a_term_of_art_is_answered_only_from_a_passage_that_uses_it(
 
 
 def test_a_term_listed_among_others_is_no_passage_about_it(
-    tmp_path: Path, fake_kb: KnowledgeBase
+    fake_kb: KnowledgeBase, ingest_docs: IngestDocs
 ) -> None:
     """ "理财子公司、金融资产管理公司、信托公司参照本办法执行" is about what the listed
     institutions share: no answer to a question about 理财子公司's capital."""
     from bankpm_core.knowledge_qa import _listed
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "rules.md").write_text(
-        "---\ntitle: 机构管理办法\nkind: regulation\n---\n\n"
-        "第一条 设立商业银行的注册资本最低限额为十亿元人民币，注册资本应当是实缴资本。\n\n"
-        "第二条 商业银行理财子公司、金融资产管理公司、信托公司参照本办法执行。\n",
-        "utf-8",
+    ingest_docs(
+        {
+            "rules.md": (
+                "---\ntitle: 机构管理办法\nkind: regulation\n---\n\n"
+                "第一条 设立商业银行的注册资本最低限额为十亿元人民币，注册资本应当是实缴资本。\n\n"
+                "第二条 商业银行理财子公司、金融资产管理公司、信托公司参照本办法执行。\n"
+            ),
+        }
     )
-    assert not fake_kb.ingest([str(folder)]).problems
     fake_kb.threshold = 0.0  # whatever the score: no passage may answer
     grounding = fake_kb.ground("理财子公司的最低注册资本是多少？")
     assert grounding.grounded is False
