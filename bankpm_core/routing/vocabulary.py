@@ -62,6 +62,7 @@ GENERIC_WORDS: dict[str, tuple[str, str]] = {
     "收益率": ("rate", "deposit_rate"),
     "interest rate": ("rate", "avg_loan_rate"),
     "average rate": ("rate", "avg_loan_rate"),
+    "rate": ("rate", "avg_loan_rate"),
 }
 
 # Weak stems: a metric when no catalog name is present. A tuple means "one of these,
