@@ -12,7 +12,8 @@ Named things:
 
 * Chinese product names: a noun before a product head (助学+贷款, 大额+存单,
   基金+定投), or one word ending in such a head, whose qualifier is not generic
-  (消费贷款, 个人住房贷款 and 新发放贷款 are categories, not products);
+  (消费贷款, 个人住房贷款 and 新发放贷款 are categories, not products); and a product in
+  a foreign currency (美元存款, 港币定期存款, "foreign currency deposits");
 * English acronyms (RESPA, TILA, FDIC; not everyday ones like ATM or APR), the
   names of acts and programs ("Community Reinvestment Act") and lettered regulations
   ("Regulation F", "Reg CC");
@@ -31,7 +32,7 @@ from functools import cache
 
 from bankpm_core.retrieval.glossary import Glossary
 from bankpm_core.routing.slots import PRODUCT_HEADS as ROUTER_PRODUCT_HEADS
-from bankpm_core.routing.slots import is_generic_qualifier
+from bankpm_core.routing.slots import foreign_currency_products, is_generic_qualifier
 
 # the router's product heads, and 理财: "养老理财" is a product a document must mention, but
 # the router leaves 理财 alone — "理财规模/理财AUM" questions ask for the wealth metrics;
@@ -99,6 +100,8 @@ def named_things(
     """The product names, acronyms, named acts and (unless told not to) terms of art — of
     ``glossary``, else the bundled one — in a question, in order."""
     found = _chinese_products(question)
+    # 美元存款, 港币定期存款: a product in a currency is another product than the RMB one
+    found += foreign_currency_products(question)
     found += [m.group(1) for m in _BOOK_TITLE.finditer(question)]
     found += [m.group(0) for m in _NAMED_ACT.finditer(question)]
     found += [m.group(0).replace("Reg. ", "Reg ") for m in _NAMED_REGULATION.finditer(question)]

@@ -108,3 +108,30 @@ def prompt_for(subject: Subject, lang: str, metrics: list[MetricSpec] | None = N
         return f"想看{who}的哪个指标？" if who else "想看哪个指标？"
     who = subject.words_en
     return f"Which figure for {who} would you like?" if who else "Which figure would you like?"
+
+
+def unknown_product_options(
+    catalog: Catalog, metric: MetricSpec, kinds: set[str], time_words: str, lang: str
+) -> tuple[Option, ...]:
+    """The same question about each product the catalog has that the metric applies to
+    (of the kind the question names, if it names one)."""
+    wanted = tuple(k for k in metric.applies_to if not kinds or k in kinds)
+    products = [catalog.member("product", c) for c in catalog.products_of_kind(wanted)]
+    return tuple(
+        Option(
+            label=m.name(lang),
+            question=question(
+                Subject(m.name("zh"), m.name("en"), m.kind), time_words, metric, lang
+            ),
+        )
+        for m in products[:4]
+    )
+
+
+def unknown_product_prompt(names: list[str], metric: MetricSpec, lang: str) -> str:
+    """Says the named product is not in the data, before offering the ones that are."""
+    label = metric.name(lang)
+    if lang == "zh":
+        return f"数据里没有「{'、'.join(names)}」这个产品，不能按它统计{label}。想看哪个产品的？"
+    quoted = ", ".join(f"'{n}'" for n in names)
+    return f"The data has no product {quoted}, so its {label} cannot be counted. Which product would you like?"

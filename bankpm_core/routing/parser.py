@@ -194,6 +194,8 @@ class Router:
         if has_metric and scores["metric_query"] >= others[best_other]:
             if p.choice.code is None:
                 return self._clarify_metric(p, scores)
+            if p.unknown_products:
+                return self._clarify_unknown_product(p)
             return self._metric_route(p, scores)
         if p.cues.help >= 5 and not p.facts.named and others[best_other] < 5:
             return Route("help", p.lang, confidence=0.8, reason="asks what the bot can do")
@@ -342,6 +344,24 @@ class Router:
             zh_words.append("信用卡")
             en_words.append("credit card")
         return clarify.Subject("".join(zh_words), " ".join(en_words), kinds[0] if kinds else None)
+
+    def _clarify_unknown_product(self, p: _Parsed) -> Route:
+        """Data asked about a product the catalog lacks ("助学贷款上月放款金额", "美元存款
+        余额"): the metric over the bank's other products would answer another question
+        with the user's words on it, so say so and offer the products the data has."""
+        metric = self.catalog.metrics[p.choice.code or ""]
+        spans = p.time.period_spans
+        time_words = p.original[spans[0][0] : spans[0][1]].strip() if spans else ""
+        kinds = product_kinds(self.catalog, p.facts)
+        options = clarify.unknown_product_options(self.catalog, metric, kinds, time_words, p.lang)
+        return Route(
+            "clarify",
+            p.lang,
+            options=options,
+            prompt=clarify.unknown_product_prompt(p.unknown_products, metric, p.lang),
+            confidence=0.4,
+            reason=f"no product {', '.join(p.unknown_products)} in the data",
+        )
 
     def _clarify_metric(self, p: _Parsed, scores: dict[RouteIntent, float]) -> Route:
         subject = self._subject(p)

@@ -24,6 +24,8 @@ from bankpm_core.retrieval.entities import named_things
         ("Under Reg. CC, when must deposits be available?", ["Reg CC", "CC"]),
         ("根据《反洗钱法》，可疑交易报告要几天内提交？", ["反洗钱法", "可疑交易报告"]),
         ("数字人民币钱包怎么开通？", ["人民币钱包"]),
+        ("港币定期存款余额是多少", ["港币定期存款"]),
+        ("美元存款可以提前支取吗？", ["美元存款"]),
     ],
 )
 def test_named_things_are_products_acronyms_and_acts(question: str, expected: list[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_credit_card_complaints_cover_both_card_products(router) -> None:
     route = router.route("本月信用卡投诉主要是什么问题？")
@@ -59,6 +61,40 @@ def test_product_categories_still_ask_for_data(router) -> None:
         assert route.intent in ("metric_query", "clarify"), (question, route.intent)
     # a time or a comparison asks for numbers even about an unknown product name
     assert router.route("助学贷款上个月的放款金额环比").intent != "knowledge"
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "offered"),
+    [
+        ("助学贷款上月放款金额", "助学贷款", ["闪借消费贷", "安居房贷", "小微经营贷", "易车贷"]),
+        ("美元存款余额上月多少", "美元存款", ["定期存款"]),
+        ("上个月美元理财规模", "美元理财", ["稳盈理财"]),
+    ],
+)
+def test_data_about_a_product_the_catalog_lacks_is_no_figure_of_other_products(
+    router, question: str, named: str, offered: list[str]
+) -> None:
+    """With a period the question asks for data — but the figure over the bank's other
+    products (every loan for 助学贷款, the RMB deposits for 美元存款) would answer another
+    question under the user's words. bankpm says the product is not in the data and offers
+    the same question about the products that are; each option runs as a metric query."""
+    route = router.route(question)
+    assert route.intent == "clarify"
+    assert f"数据里没有「{named}」" in route.prompt
+    assert [o.label for o in route.options] == offered
+    for option in route.options:
+        chosen = router.route(option.question)
+        assert chosen.intent == "metric_query", option.question
+        assert chosen.query is not None and "上" in option.question
+
+
+def test_the_same_question_in_english_names_the_product_and_the_metric(router) -> None:
+    route = router.route("foreign currency deposits balance last month")
+    assert route.intent == "clarify"
+    assert route.prompt.startswith("The data has no product 'foreign currency deposits'")
+    assert "deposit balance" in route.prompt
+    assert [o.label for o in route.options] == ["Time Deposit"]
+    assert router.route(route.options[0].question).intent == "metric_query"
 
 
 def test_a_frequency_inside_a_rule_is_not_a_monthly_series(router) -> None:
