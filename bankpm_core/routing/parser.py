@@ -64,6 +64,12 @@ class _Parsed:
     breakdown_from_which: bool = False
 
 
+def _as_written(text: str, name: str) -> str:
+    """``name`` as the user wrote it ("USD deposit", not the folded "usd deposit")."""
+    at = text.lower().find(name.lower())
+    return text[at : at + len(name)] if at >= 0 else name
+
+
 class Router:
     """Understands PMs' questions from the catalog's vocabulary; deterministic."""
 
@@ -116,6 +122,7 @@ class Router:
         unknown = unknown_products(masked, mentions) if not facts.members.get("product") else []
         # a currency the catalog cannot filter by, whatever product it names
         unknown += foreign_currency_products(masked)
+        unknown = [_as_written(clipped, name) for name in unknown]
         return _Parsed(
             norm, original, lang, time, facts, cues, choice, ranking, breakdown, unknown, from_which
         )

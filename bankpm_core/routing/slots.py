@@ -281,7 +281,8 @@ def unknown_products(text: str, mentions: list[Mention]) -> list[str]:
 #: to filter by, so "外币存款利率" answered with the deposit rate would be the RMB one.
 _FOREIGN_CURRENCY = re.compile(
     r"(?:外币|外汇|美元|港币|港元|欧元|日元|英镑)(?:定期)?(?:存款|理财|贷款|账户)|"
-    r"\bforeign[- ]currency (?:deposits?|accounts?|loans?)\b",
+    r"\b(?:foreign[- ]currency|(?:US |U\.S\. |Hong Kong |HK )?dollars?|USD|HKD|EUR|euro|JPY|yen|GBP|sterling)"
+    r"(?: time| fixed)? (?:deposits?|accounts?|loans?|wealth products?)\b",
     re.IGNORECASE,
 )
 

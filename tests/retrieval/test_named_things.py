@@ -26,6 +26,7 @@ from bankpm_core.retrieval.entities import named_things
         ("数字人民币钱包怎么开通？", ["人民币钱包"]),
         ("港币定期存款余额是多少", ["港币定期存款"]),
         ("美元存款可以提前支取吗？", ["美元存款"]),
+        ("Can USD time deposits be withdrawn early?", ["USD time deposits"]),
     ],
 )
 def test_named_things_are_products_acronyms_and_acts(question: str, expected: list[str]) -> None:

@@ -88,10 +88,20 @@ def test_data_about_a_product_the_catalog_lacks_is_no_figure_of_other_products(
         assert chosen.query is not None and "上" in option.question
 
 
-def test_the_same_question_in_english_names_the_product_and_the_metric(router) -> None:
-    route = router.route("foreign currency deposits balance last month")
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("foreign currency deposits balance last month", "foreign currency deposits"),
+        ("USD deposit balance last month", "USD deposit"),
+        ("What was the US dollar deposit balance in October?", "US dollar deposit"),
+    ],
+)
+def test_the_same_question_in_english_names_the_product_as_written(
+    router, question: str, named: str
+) -> None:
+    route = router.route(question)
     assert route.intent == "clarify"
-    assert route.prompt.startswith("The data has no product 'foreign currency deposits'")
+    assert route.prompt.startswith(f"The data has no product '{named}'")
     assert "deposit balance" in route.prompt
     assert [o.label for o in route.options] == ["Time Deposit"]
     assert router.route(route.options[0].question).intent == "metric_query"
