@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bankpm_core.clock import Clock
@@ -32,6 +32,7 @@ from bankpm_core.routing.slots import (
     gather,
     is_time_metric,
     product_kinds,
+    unknown_english_products,
     unknown_products,
 )
 from bankpm_core.routing.text import MAX_CHARS, fold, mask, normalize
@@ -62,6 +63,9 @@ class _Parsed:
     unknown_products: list[str]
     # the split was read from "哪些/which" alone, not from 按X / by X / compared members
     breakdown_from_which: bool = False
+    # and English ones ("student loan"): enough to stop a metric answer, too weak to send a
+    # question to the documents
+    unknown_in_data: list[str] = field(default_factory=list)
 
 
 def _as_written(text: str, name: str) -> str:
@@ -119,12 +123,26 @@ class Router:
         )
         breakdown = breakdown_for(facts, masked, ranking.which or ranking.asked)
         from_which = bool(breakdown) and not breakdown_for(facts, masked, False)
-        unknown = unknown_products(masked, mentions) if not facts.members.get("product") else []
+        named_product = bool(facts.members.get("product"))
+        unknown = unknown_products(masked, mentions) if not named_product else []
         # a currency the catalog cannot filter by, whatever product it names
         unknown += foreign_currency_products(masked)
         unknown = [_as_written(clipped, name) for name in unknown]
+        english = unknown_english_products(masked, mentions) if not named_product else []
+        unknown_in_data = [*unknown, *(_as_written(clipped, n) for n in english)]
         return _Parsed(
-            norm, original, lang, time, facts, cues, choice, ranking, breakdown, unknown, from_which
+            norm,
+            original,
+            lang,
+            time,
+            facts,
+            cues,
+            choice,
+            ranking,
+            breakdown,
+            unknown,
+            from_which,
+            unknown_in_data,
         )
 
     # --- deciding -----------------------------------------------------------------------
@@ -201,7 +219,7 @@ class Router:
         if has_metric and scores["metric_query"] >= others[best_other]:
             if p.choice.code is None:
                 return self._clarify_metric(p, scores)
-            if p.unknown_products:
+            if p.unknown_in_data:
                 return self._clarify_unknown_product(p)
             return self._metric_route(p, scores)
         if p.cues.help >= 5 and not p.facts.named and others[best_other] < 5:
@@ -365,9 +383,9 @@ class Router:
             "clarify",
             p.lang,
             options=options,
-            prompt=clarify.unknown_product_prompt(p.unknown_products, metric, p.lang),
+            prompt=clarify.unknown_product_prompt(p.unknown_in_data, metric, p.lang),
             confidence=0.4,
-            reason=f"no product {', '.join(p.unknown_products)} in the data",
+            reason=f"no product {', '.join(p.unknown_in_data)} in the data",
         )
 
     def _clarify_metric(self, p: _Parsed, scores: dict[RouteIntent, float]) -> Route:

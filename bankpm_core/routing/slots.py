@@ -277,6 +277,112 @@ def unknown_products(text: str, mentions: list[Mention]) -> list[str]:
     return found
 
 
+def unknown_english_products(text: str, mentions: list[Mention]) -> list[str]:
+    """English product names the catalog does not know: the word before loan, card or
+    mortgage ("student loan", "debit card"), unless it is a category or a question word.
+
+    Weaker evidence than the Chinese heads ("DROP TABLE loans"), so it only stops a
+    metric answer; it does not send a question to the documents."""
+    taken = [(m.start, m.end) for m in mentions]
+    return [
+        m.group(0)
+        for m in _EN_PRODUCT.finditer(text)
+        if m.group("mod") not in _EN_GENERIC_MODIFIERS
+        and not any(s < m.end("mod") and m.start() < e for s, e in taken)
+    ]
+
+
+#: An English product name: a word before loan/card/mortgage ("student loan", "debit card")
+_EN_PRODUCT = re.compile(r"\b(?P<mod>[a-z][a-z-]{2,}) (?:loans?|cards?|mortgages?)\b")
+#: Words that qualify a category, ask or count rather than name a product.
+_EN_GENERIC_MODIFIERS = frozenset(
+    [
+        "all",
+        "any",
+        "are",
+        "average",
+        "bad",
+        "bank",
+        "best",
+        "both",
+        "business",
+        "consumer",
+        "credit",
+        "disbursed",
+        "each",
+        "every",
+        "existing",
+        "few",
+        "fewer",
+        "for",
+        "had",
+        "has",
+        "have",
+        "how",
+        "its",
+        "large",
+        "many",
+        "more",
+        "most",
+        "much",
+        "new",
+        "non-performing",
+        "nonperforming",
+        "old",
+        "online",
+        "other",
+        "our",
+        "outstanding",
+        "overdue",
+        "per",
+        "performing",
+        "personal",
+        "retail",
+        "secured",
+        "small",
+        "some",
+        "sme",
+        "such",
+        "the",
+        "their",
+        "these",
+        "those",
+        "top",
+        "total",
+        "unsecured",
+        "was",
+        "were",
+        "what",
+        "which",
+        "whose",
+        "with",
+        "worst",
+        "your",
+        "active",
+        "inactive",
+        "issued",
+        "approved",
+        "rejected",
+        "declined",
+        "delinquent",
+        "defaulted",
+        "did",
+        "does",
+        "and",
+        "not",
+        "number",
+        "share",
+        "count",
+        "rate",
+        "level",
+        "home",
+        "housing",
+        "auto",
+        "car",
+    ]
+)
+
+
 #: A currency other than the renminbi qualifying a product: the catalog has no currency
 #: to filter by, so "外币存款利率" answered with the deposit rate would be the RMB one.
 _FOREIGN_CURRENCY = re.compile(

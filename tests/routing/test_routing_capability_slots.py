@@ -147,3 +147,35 @@ def test_method_cues_in_both_languages() -> None:
         assert METHOD_QUESTION.search(asks_how.lower()), asks_how
     for only_data in ("上个月各渠道的逾期率是多少？", "what was the overdue rate by channel?"):
         assert not METHOD_QUESTION.search(only_data.lower()), only_data
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("student loan balance last month", "student loan"),
+        ("debit card transactions last month", "debit card"),
+        ("What was the payday loan overdue rate in October?", "payday loan"),
+    ],
+)
+def test_an_english_product_the_catalog_lacks_is_named_too(
+    router, question: str, named: str
+) -> None:
+    """ "student loan balance" was answered with the balance of every loan, "debit card
+    transactions" with the credit cards' — the data has neither product."""
+    route = router.route(question)
+    assert route.intent == "clarify", route.reason
+    assert route.prompt.startswith(f"The data has no product '{named}'")
+
+
+def test_english_categories_and_catalog_products_still_ask_for_data(router) -> None:
+    for question, products in (
+        ("personal loan overdue rate last month", None),
+        ("credit card overdue rate last month", ["CC_YOUTH", "CC_PLAT"]),
+        ("car loan balance last month", ["AUTO"]),
+        ("business loan disbursements last month", ["SME"]),
+        ("how many cards did we issue last month", None),
+    ):
+        route = router.route(question)
+        assert route.intent == "metric_query", question
+        assert route.query is not None
+        assert route.query.to_json()["filters"].get("product") == products, question
