@@ -19,9 +19,7 @@ from pathlib import Path
 import yaml
 
 from bankpm_core.errors import ConfigError
-
-_EDGE_BEFORE = r"(?<![A-Za-z0-9])"
-_EDGE_AFTER = r"(?![A-Za-z0-9])"
+from bankpm_core.retrieval.text import whole_word
 
 
 def is_acronym(name: str) -> bool:
@@ -50,10 +48,8 @@ class Glossary:
         for name in sorted({n for e in self._entries.values() for n in e}, key=len, reverse=True):
             if not name.isascii():
                 patterns.append(re.compile(re.escape(name)))
-            elif is_acronym(name):
-                patterns.append(re.compile(_EDGE_BEFORE + re.escape(name) + _EDGE_AFTER))
-            else:
-                patterns.append(re.compile(_EDGE_BEFORE + re.escape(name) + _EDGE_AFTER, re.I))
+            else:  # an acronym as written, other names in any case
+                patterns.append(whole_word(name, ignore_case=not is_acronym(name)))
         self._patterns = patterns
 
     def __len__(self) -> int:

@@ -31,7 +31,7 @@ from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
 from bankpm_core.retrieval.query import QueryAnalysis, analyse, jurisdiction_of
 from bankpm_core.retrieval.scope import ScopeExclusion, find_exclusions
-from bankpm_core.retrieval.text import TextAnalyzer, text_language
+from bankpm_core.retrieval.text import TextAnalyzer, text_language, whole_word
 from bankpm_core.retrieval.thesaurus import Thesaurus
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
 
@@ -471,7 +471,7 @@ def _acronym_used(text: str, acronym: str, context: int = 15) -> bool:
     ("USE YOUR [NAME OF CARD] CARD" in a model form is no mention of the CARD Act)."""
     if acronym not in text:
         return False
-    for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(acronym)}(?![A-Za-z0-9])", text):
+    for m in whole_word(acronym).finditer(text):
         around = text[max(0, m.start() - context) : m.end() + context]
         if re.search(r"[a-z\u4e00-\u9fff]", around):
             return True
@@ -483,11 +483,7 @@ def _mentioned(corpus: str, name: str) -> bool:
     "regulation for", nor "reg cc" in "reg ccx", nor "sar" in "disbursar"."""
     if name not in corpus:
         return False
-    if not name.isascii():
-        return True
-    head = r"(?<![A-Za-z0-9])" if name[:1].isalnum() else ""
-    tail = r"(?![A-Za-z0-9])" if name[-1:].isalnum() else ""
-    return re.search(head + re.escape(name) + tail, corpus) is not None
+    return not name.isascii() or whole_word(name).search(corpus) is not None
 
 
 _ARTICLE_LABEL = r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?"

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SEGMENT_RE = re.compile(
@@ -423,3 +424,13 @@ def text_language(text: str) -> str:
     han = len(CJK_RE.findall(text))
     latin = len(re.findall(r"[A-Za-z]", text))
     return "zh" if han * 3 >= latin else "en"
+
+
+@lru_cache(maxsize=4096)
+def whole_word(name: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """``name`` where it stands as a word of Latin text: "regulation f" is not in
+    "regulation for", nor "reg cc" in "reg ccx", nor "SAR" in "disbursar". An end that is
+    no letter or digit ("Reg.") needs no edge."""
+    head = r"(?<![A-Za-z0-9])" if name[:1].isalnum() else ""
+    tail = r"(?![A-Za-z0-9])" if name[-1:].isalnum() else ""
+    return re.compile(head + re.escape(name) + tail, re.IGNORECASE if ignore_case else 0)

@@ -112,6 +112,15 @@ def test_a_latin_name_is_mentioned_only_as_a_whole_word() -> None:
     assert _mentioned("员工个人信息另行规定", "个人信息")
 
 
+def test_whole_word_edges_only_where_the_name_ends_in_a_letter_or_digit() -> None:
+    from bankpm_core.retrieval.text import whole_word
+
+    assert whole_word("SAR").search("file a SAR.") and not whole_word("SAR").search("disbursar")
+    assert not whole_word("SAR").search("sar")  # an acronym as written
+    assert whole_word("sar", ignore_case=True).search("File a SAR")
+    assert whole_word("Reg.").search("see Reg.B")  # "." ends the name: no edge needed
+
+
 def test_a_multi_word_lexicon_term_matches_in_either_order_across_small_words() -> None:
     from bankpm_core.retrieval.lexicon import Lexicon
     from bankpm_core.retrieval.text import TextAnalyzer
