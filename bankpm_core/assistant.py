@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bankpm_core import charts
@@ -22,7 +22,8 @@ from bankpm_core.language import detect_language
 from bankpm_core.masking import mask_pii
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.engine import MetricEngine
-from bankpm_core.metrics.present import metric_answer
+from bankpm_core.metrics.present import append_metric, metric_answer
+from bankpm_core.metrics.query import MetricQuery
 from bankpm_core.routing.cues import METHOD_QUESTION
 from bankpm_core.routing.types import Route
 from bankpm_core.users import CONSOLE_USER, UserContext
@@ -138,6 +139,8 @@ class Assistant:
         if route.intent == "metric_query" and route.query is not None:
             result = self.metrics.run(route.query)
             answer = metric_answer(self.catalog, result, text, lang)
+            for code in route.query.extra.get("also_asked", ()):
+                self._add_metric(answer, route.query, code, lang)
             answer.timings_ms["route_confidence"] = route.confidence
             if METHOD_QUESTION.search(text.lower()):
                 self._add_method(answer, text, lang)
@@ -155,6 +158,17 @@ class Assistant:
         if route.intent in ("knowledge", "pricing", "complaints"):
             return self._unavailable(text, lang, route.intent)
         return self.help_answer(text, lang)
+
+    def _add_metric(self, answer: Answer, query: MetricQuery, code: str, lang: str) -> None:
+        """A second metric the question names gets its figure too, for the same products,
+        period and comparison — it used to be dropped without a word. One that cannot be
+        computed so (通过率 of a deposit) says why instead."""
+        try:
+            result = self.metrics.run(replace(query, metric=code, extra={}))
+        except BankpmError as exc:
+            answer.blocks.append(TextBlock(kind="note", text=exc.message(lang)))
+            return
+        append_metric(answer, metric_answer(self.catalog, result, answer.question, lang))
 
     def _add_method(self, answer: Answer, text: str, lang: str) -> None:
         """The numbers answer "which channel?"; the methodology notes answer "how to tell"."""

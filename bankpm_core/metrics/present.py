@@ -332,3 +332,19 @@ def metric_answer(catalog: Catalog, result: MetricResult, question: str, lang: s
         sql=result.sql,
         timings_ms={"query": round(result.elapsed_ms, 2)},
     )
+
+
+def append_metric(answer: Answer, other: Answer) -> None:
+    """Adds a second metric's answer to the first ("闪借上月逾期率和通过率"): its figure,
+    split lines and definition after the first one's, its table beside the first one's,
+    and its summary under ``result["also"]``. The chart and follow-ups stay the first's."""
+    text = [b for b in other.blocks if b.kind in ("headline", "paragraph")]
+    definition = other.definitions[0].description if other.definitions else ""
+    lead = "口径：" if other.language == "zh" else "Definition: "
+    answer.blocks.extend(b.model_copy(update={"kind": "paragraph"}) for b in text)
+    if definition:
+        answer.blocks.append(TextBlock(kind="note", text=lead + definition))
+    answer.tables.extend(other.tables)
+    answer.definitions.extend(other.definitions)
+    if answer.result is not None and other.result is not None:
+        answer.result.setdefault("also", []).append(other.result)

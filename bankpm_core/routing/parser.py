@@ -25,6 +25,7 @@ from bankpm_core.routing.cues import Cues, Ranking, read_cues, read_ranking
 from bankpm_core.routing.slots import (
     Facts,
     MetricChoice,
+    also_asked,
     breakdown_for,
     choose_metric,
     filters_for,
@@ -292,8 +293,7 @@ class Router:
             top_n=top_n,
             order=order,
         )
-        also = [m.term.code for m in p.facts.metrics if m.term.weight >= 0.8]
-        also = [c for c in dict.fromkeys(also) if c != code]
+        also = also_asked(self.catalog, p.facts, p.choice, p.text)
         if also:
             query.extra["also_asked"] = also
         reason = f"metric {code} from '{p.original[p.choice.mention.start : p.choice.mention.end]}'"

@@ -99,12 +99,7 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
     if pick.term.family == "balance" and stem is not None:
         pick, code = stem, stem.term.code  # "放款规模": the amount disbursed, not a balance
     elif pick.term.family:
-        kinds = product_kinds(catalog, facts)
-        mapped = {FAMILIES[pick.term.family].get(k) for k in kinds}
-        mapped.discard(None)
-        if len(mapped) == 1:
-            only = mapped.pop()
-            code = only if only in catalog.metrics else code
+        code = _by_kind(catalog, facts, pick) or code
     codes = {m.term.code for m in facts.metrics}
     if code == "overdue_rate" and "overdue_rate_m3" in codes:
         code = "overdue_rate_m3"  # "M3+的逾期率": the qualifier wins
@@ -118,6 +113,37 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
         candidates = (code, *pick.term.alternatives)
         return _approval_hint(candidates, text, pick)
     return MetricChoice(code, mention=pick)
+
+
+def _by_kind(catalog: Catalog, facts: Facts, mention: Mention) -> str | None:
+    """A generic word's metric for the products named (余额 of a deposit: deposit_balance),
+    or None when they do not agree on one."""
+    kinds = product_kinds(catalog, facts)
+    mapped = {FAMILIES[mention.term.family].get(k) for k in kinds} - {None}
+    only = mapped.pop() if len(mapped) == 1 else None
+    return only if only in catalog.metrics else None
+
+
+def also_asked(catalog: Catalog, facts: Facts, choice: MetricChoice, text: str) -> list[str]:
+    """The other metrics the question names ("闪借上月逾期率和通过率": approval_rate), each
+    read as the first one is: a generic word by product kind, and not when it is part of
+    the first one's name ("放款规模" is the amount disbursed, not also a balance)."""
+    first = choice.mention
+    if first is None or choice.code is None:
+        return []
+    codes = []
+    for m in facts.metrics:
+        if m.term.weight < 0.8 or (m.start, m.end) == (first.start, first.end):
+            continue
+        if m.term.family:
+            if _stem_before(facts, m, text) is not None:
+                continue
+            code = _by_kind(catalog, facts, m) or m.term.code
+        else:
+            code = m.term.code
+        if code != choice.code and code in catalog.metrics and code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _stem_before(facts: Facts, pick: Mention, text: str) -> Mention | None:

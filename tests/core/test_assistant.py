@@ -56,6 +56,39 @@ def test_mom_change_is_in_percentage_points(assistant, sample_engine) -> None:
     assert "pp" in answer.blocks[0].text and "环比" in answer.blocks[0].text
 
 
+FLASH_OCT_APPROVAL = """
+SELECT SUM(CASE WHEN decision = 'APPROVED' THEN 1 ELSE 0 END) * 1.0 / COUNT(*)
+FROM applications WHERE product = 'FLASH' AND applied_on BETWEEN :a AND :b
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["闪借上月逾期率和通过率", "FlashLoan overdue rate and approval rate last month"]
+)
+def test_a_second_metric_named_gets_its_figure_too(assistant, sample_engine, question: str) -> None:
+    """It used to be dropped without a word: only the overdue rate came back."""
+    answer = assistant.ask(question)
+    assert answer.intent == "metric_query", answer.text
+    assert answer.result["value"] == pytest.approx(
+        _direct(sample_engine, FLASH_OCT_M1, m="2026-10-01"), rel=1e-12
+    )
+    (also,) = answer.result["also"]
+    assert also["metric"] == "approval_rate"
+    assert also["value"] == pytest.approx(
+        _direct(sample_engine, FLASH_OCT_APPROVAL, a="2026-10-01", b="2026-10-31"), rel=1e-12
+    )
+    assert [d.metric for d in answer.definitions] == ["overdue_rate", "approval_rate"]
+    assert ("通过率" if answer.language == "zh" else "approval rate") in answer.text
+
+
+def test_a_second_metric_that_does_not_apply_says_so(assistant) -> None:
+    answer = assistant.ask("定期存款上月余额和通过率")
+    assert answer.query["metric"] == "deposit_balance"
+    assert "also" not in answer.result
+    assert "指标“审批通过率”不适用于定期存款" in answer.text
+    assert "贷款余额" not in answer.text  # 余额 of a deposit is one metric, not also a loan's
+
+
 @pytest.mark.parametrize(
     ("question", "code"),
     [

@@ -179,3 +179,20 @@ def test_english_categories_and_catalog_products_still_ask_for_data(router) -> N
         assert route.intent == "metric_query", question
         assert route.query is not None
         assert route.query.to_json()["filters"].get("product") == products, question
+
+
+@pytest.mark.parametrize(
+    ("question", "also"),
+    [
+        ("闪借上月逾期率和通过率", ["approval_rate"]),
+        ("闪借上月逾期率和余额", ["loan_balance"]),  # 余额 of a loan
+        ("定期存款上月余额和通过率", ["approval_rate"]),  # 余额 is the first, read by kind
+        ("闪借放款规模", None),  # one metric: 规模 is part of its name
+    ],
+)
+def test_the_other_metrics_a_question_names_are_read_as_the_first_is(
+    router, question: str, also: list[str] | None
+) -> None:
+    route = router.route(question)
+    assert route.query is not None
+    assert route.query.extra.get("also_asked") == also
