@@ -22,7 +22,7 @@ from bankpm_core.language import detect_language
 from bankpm_core.masking import mask_pii
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.engine import MetricEngine
-from bankpm_core.metrics.present import append_metric, metric_answer
+from bankpm_core.metrics.present import append_metric, metric_answer, note_unfiltered
 from bankpm_core.metrics.query import MetricQuery
 from bankpm_core.routing.cues import METHOD_QUESTION
 from bankpm_core.routing.types import Route
@@ -141,6 +141,7 @@ class Assistant:
             answer = metric_answer(self.catalog, result, text, lang)
             for code in route.query.extra.get("also_asked", ()):
                 self._add_metric(answer, route.query, code, lang)
+            note_unfiltered(answer, route.query.extra.get("not_filtered", []))
             answer.timings_ms["route_confidence"] = route.confidence
             if METHOD_QUESTION.search(text.lower()):
                 self._add_method(answer, text, lang)

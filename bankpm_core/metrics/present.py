@@ -348,3 +348,20 @@ def append_metric(answer: Answer, other: Answer) -> None:
     answer.definitions.extend(other.definitions)
     if answer.result is not None and other.result is not None:
         answer.result.setdefault("also", []).append(other.result)
+
+
+def note_unfiltered(answer: Answer, words: list[str]) -> None:
+    """Says which of the question's qualifiers the figure is *not* narrowed by ("买商铺的
+    房贷利率": the data has no property type, so the rate is every home loan's), right
+    after the figure, and lists them under ``result["not_filtered"]``."""
+    if not words:
+        return
+    if answer.language == "zh":
+        quoted = "、".join(f"「{w}」" for w in words)
+        text = f"注意：数据里没有可按{quoted}区分的字段，以上是未按它筛选的整体数字。"
+    else:
+        quoted = ", ".join(f"'{w}'" for w in words)
+        text = f"Note: the data has nothing to filter by {quoted}; the figure above is not narrowed by it."
+    answer.blocks.insert(1, TextBlock(kind="warning", text=text))
+    if answer.result is not None:
+        answer.result["not_filtered"] = list(words)

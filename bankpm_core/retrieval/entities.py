@@ -28,11 +28,11 @@ Acronyms are matched as written: "CARD Act" is not about a card, nor "SAR" about
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from bankpm_core.retrieval.glossary import Glossary
 from bankpm_core.routing.slots import PRODUCT_HEADS as ROUTER_PRODUCT_HEADS
 from bankpm_core.routing.slots import foreign_currency_products, is_generic_qualifier
+from bankpm_core.routing.text import posseg
 
 # the router's product heads, and 理财: "养老理财" is a product a document must mention, but
 # the router leaves 理财 alone — "理财规模/理财AUM" questions ask for the wealth metrics;
@@ -116,7 +116,7 @@ def named_things(
 def _chinese_products(question: str) -> list[str]:
     if not _ANY_HEAD.search(question):
         return []
-    tokens = [(w.word, w.flag) for w in _posseg()(question)]
+    tokens = [(w.word, w.flag) for w in posseg()(question)]
     out = []
     for i, (word, _flag) in enumerate(tokens):
         head = next((h for h in PRODUCT_HEADS if word.endswith(h)), None)
@@ -131,12 +131,3 @@ def _chinese_products(question: str) -> list[str]:
         if len(qualifier) >= 2 and not is_generic_qualifier(qualifier):
             out.append(name)
     return out
-
-
-@cache
-def _posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    return jieba.posseg.cut

@@ -33,6 +33,7 @@ from bankpm_core.routing.slots import (
     gather,
     is_time_metric,
     product_kinds,
+    unfiltered_qualifiers,
     unknown_english_products,
     unknown_products,
 )
@@ -67,6 +68,8 @@ class _Parsed:
     # and English ones ("student loan"): enough to stop a metric answer, too weak to send a
     # question to the documents
     unknown_in_data: list[str] = field(default_factory=list)
+    # words narrowing a product to what the data cannot filter by (买商铺的房贷: 商铺)
+    unfiltered: list[str] = field(default_factory=list)
 
 
 def _as_written(text: str, name: str) -> str:
@@ -144,6 +147,7 @@ class Router:
             unknown,
             from_which,
             unknown_in_data,
+            [_as_written(clipped, w) for w in unfiltered_qualifiers(masked, mentions)],
         )
 
     # --- deciding -----------------------------------------------------------------------
@@ -296,6 +300,8 @@ class Router:
         also = also_asked(self.catalog, p.facts, p.choice, p.text)
         if also:
             query.extra["also_asked"] = also
+        if p.unfiltered:
+            query.extra["not_filtered"] = p.unfiltered
         reason = f"metric {code} from '{p.original[p.choice.mention.start : p.choice.mention.end]}'"
         return Route(
             "metric_query",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.routing.cues import APPROVAL_RATE_HINT, APPROVAL_TIME_HINT
-from bankpm_core.routing.text import NUM
+from bankpm_core.routing.text import NUM, mask, posseg
 from bankpm_core.routing.vocabulary import FAMILIES, Mention
 
 _BD_PREFIX = re.compile(
@@ -430,3 +430,49 @@ def is_generic_qualifier(words: str) -> bool:
     for end in range(1, len(words) + 1):
         ok[end] = any(ok[start] and words[start:end] in _GENERIC_MODIFIERS for start in range(end))
     return ok[-1]
+
+
+#: Words before a product that qualify nothing the data could filter by ("我们的闪借").
+_NOT_QUALIFIERS = frozenset(
+    ["我们", "我行", "本行", "你们", "他们", "咱们", "目前", "现在", "整体", "全部", "所有"]
+)
+_EN_QUALIFIER = re.compile(
+    r"\bfor (?:buying |purchasing |financing |a |an |the )*(?P<noun>[a-z][a-z-]{2,})\b"
+)
+_EN_NOT_QUALIFIERS = frozenset(
+    ["each", "every", "all", "both", "our", "the", "this", "that", "these", "those", "us", "me"]
+)
+
+
+def unfiltered_qualifiers(text: str, mentions: list[Mention]) -> list[str]:
+    """Words that narrow a product to something the data cannot filter by: 商铺 in
+    "买商铺的房贷利率", "shop" in "the mortgage rate for buying a shop". The figure is the
+    whole product's, so the answer must say it is not narrowed by them.
+
+    Chinese: the noun right before a named product (or product kind), with or without 的.
+    English: the noun after "for (buying) (a)". Words the catalog knows are mentions, not
+    qualifiers; generic ones (个人, 新发放) qualify nothing."""
+    taken = [(m.start, m.end) for m in mentions]
+    blank = mask(text, taken)
+    found: list[str] = []
+    for m in mentions:
+        if not (m.term.kind == "kind" or m.term.dimension == "product"):
+            continue
+        before = blank[max(0, m.start - 8) : m.start].rstrip()
+        before = before.removesuffix("的").rstrip()
+        if not before or not "\u4e00" <= before[-1] <= "\u9fff":
+            continue
+        words = [(w.word, w.flag) for w in posseg()(before.split()[-1])]
+        word, flag = words[-1] if words else ("", "")
+        if (
+            len(word) >= 2
+            and flag.startswith(("n", "vn"))
+            and word not in _NOT_QUALIFIERS
+            and not is_generic_qualifier(word)
+        ):
+            found.append(word)
+    for q in _EN_QUALIFIER.finditer(blank):
+        noun = q.group("noun")
+        if noun not in _EN_NOT_QUALIFIERS and noun not in found:
+            found.append(noun)
+    return list(dict.fromkeys(found))

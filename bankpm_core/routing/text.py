@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import Any
 
 MAX_CHARS = 500
 """Only this many characters of a question are parsed: a pasted 5,000-character
@@ -108,3 +110,13 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
         for i in range(max(0, start), min(len(chars), end)):
             chars[i] = " "
     return "".join(chars)
+
+
+@cache
+def posseg() -> Any:
+    """jieba's part-of-speech cut (its global dictionary: no one adds words to it), quiet."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return jieba.posseg.cut

@@ -90,6 +90,22 @@ def test_a_second_metric_that_does_not_apply_says_so(assistant) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "word", "notice"),
+    [
+        ("买商铺的房贷利率是多少？", "商铺", "数据里没有可按「商铺」区分的字段"),
+        ("What is the mortgage rate for buying a shop?", "shop", "nothing to filter by 'shop'"),
+    ],
+)
+def test_a_figure_not_narrowed_by_the_question_says_so(assistant, question, word, notice) -> None:
+    """The sample data has no property type: the rate is every home loan's, and the
+    answer says so right under the figure instead of letting 商铺 pass unread."""
+    answer = assistant.ask(question)
+    assert answer.query["filters"] == {"product": ["HOME"]}
+    assert answer.blocks[1].kind == "warning" and notice in answer.blocks[1].text
+    assert answer.result["not_filtered"] == [word]
+
+
+@pytest.mark.parametrize(
     ("question", "code"),
     [
         ("", None),

@@ -196,3 +196,53 @@ def test_the_other_metrics_a_question_names_are_read_as_the_first_is(
     route = router.route(question)
     assert route.query is not None
     assert route.query.extra.get("also_asked") == also
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("买商铺的房贷利率是多少？", ["商铺"]),
+        ("二手房的房贷余额", ["二手房"]),
+        ("What is the mortgage rate for buying a shop or office?", ["shop"]),
+    ],
+)
+def test_a_qualifier_the_data_cannot_filter_by_is_carried_to_the_answer(
+    router, question: str, words: list[str]
+) -> None:
+    """The figure stays the whole product's; the query says which words it ignored."""
+    route = router.route(question)
+    assert route.intent == "metric_query" and route.query is not None
+    assert route.query.extra.get("not_filtered") == words
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们的闪借上月逾期率",  # a pronoun
+        "给新市民的闪借逾期率",  # a segment the data has: a filter, not a qualifier
+        "上个月的闪借放款金额",  # a time
+        "FlashLoan overdue rate for each channel",  # a split
+        "What was the FlashLoan overdue rate for October?",
+        "overdue rate for young professionals",
+    ],
+)
+def test_names_the_data_knows_are_no_unfiltered_qualifiers(router, question: str) -> None:
+    route = router.route(question)
+    assert route.query is not None, question
+    assert "not_filtered" not in route.query.extra, question
+
+
+def test_no_tuned_metric_case_carries_an_unfiltered_qualifier(router) -> None:
+    """Guards against noise: the notice must stay rare on ordinary metric questions."""
+    from pathlib import Path
+
+    import yaml
+
+    cases = yaml.safe_load((Path(__file__).with_name("cases_tuned.yaml")).read_text("utf-8"))
+    noted = [
+        c["q"]
+        for c in cases["cases"]
+        if (route := router.route(c["q"])).query is not None
+        and route.query.extra.get("not_filtered")
+    ]
+    assert noted == []
