@@ -293,12 +293,13 @@ class KnowledgeBase:
     def _speaks_of(self, p: Passage, names: Sequence[str]) -> bool:
         """The passage uses one of the names other than as one item of a list: "商业银行
         理财子公司、金融资产管理公司、信托公司…参照本办法执行" is about what the listed
-        institutions share, not about 理财子公司."""
+        institutions share, not about 理财子公司 — nor inside another term's longer name: "the
+        Federal Deposit Insurance Corporation" is not about deposit insurance."""
         text = self._unit_text(p)
         return any(
             not _listed(text, m.start(), m.end())
             for n in names
-            for m in re.finditer(re.escape(n.lower()), text)
+            for m in self.searcher.glossary.uses(text, n)
         )
 
     def _mentions(self, p: Passage, subjects: Sequence[str]) -> bool:

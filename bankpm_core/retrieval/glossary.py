@@ -51,6 +51,37 @@ class Glossary:
             else:  # an acronym as written, other names in any case
                 patterns.append(whole_word(name, ignore_case=not is_acronym(name)))
         self._patterns = patterns
+        names = sorted({n for e in self._entries.values() for n in e}, key=len)
+        self._containers: dict[str, tuple[str, ...]] = {}
+        for i, name in enumerate(names):
+            entry = self._entries[_key(name)]
+            inner = whole_word(name.lower()) if name.isascii() else re.compile(re.escape(name))
+            longer = tuple(o for o in names[i + 1 :] if o not in entry and inner.search(o.lower()))
+            if longer:
+                self._containers[name.lower()] = longer
+
+    def containers(self, name: str) -> tuple[str, ...]:
+        """Longer names of *other* terms that contain ``name``: "deposit insurance" inside
+        "Federal Deposit Insurance Corporation" names the agency, not the insurance."""
+        return self._containers.get(name.lower(), ())
+
+    def uses(self, text: str, name: str) -> list[re.Match[str]]:
+        """Where lower-cased ``text`` uses ``name`` itself (as a word in Latin script), not
+        inside another term's longer name."""
+        if name.lower() not in text:
+            return []
+        pattern = whole_word(name.lower()) if name.isascii() else re.compile(re.escape(name))
+        inside = [
+            m.span()
+            for longer in self.containers(name)
+            if longer.lower() in text
+            for m in re.finditer(re.escape(longer.lower()), text)
+        ]
+        return [
+            m
+            for m in pattern.finditer(text)
+            if not any(a <= m.start() and m.end() <= b for a, b in inside)
+        ]
 
     def __len__(self) -> int:
         return len(set(self._entries.values()))

@@ -198,7 +198,14 @@ class HybridSearcher:
                 cased = _cased_text(snap, owned_only)
                 return _acronym_used(cased, name) or _acronym_used(cased, name.rstrip("s"))
             corpus, name = _lower_text(snap, owned_only), name.lower()
-            return _mentioned(corpus, name) or _mentioned(corpus, name.rstrip("s"))
+            return used(corpus, name) or used(corpus, name.rstrip("s"))
+
+        def used(corpus: str, name: str) -> bool:
+            # "deposit insurance" only inside "Federal Deposit Insurance Corporation" names
+            # the agency: the corpus does not speak of the insurance
+            if self.glossary.containers(name):
+                return bool(self.glossary.uses(corpus, name))
+            return _mentioned(corpus, name)
 
         def mentioned(name: str) -> bool:
             if occurs(name):
