@@ -137,7 +137,9 @@ KNOWLEDGE_WEAK = _rx(
     r"吗|能否|是否|可以|能不能|可不可以|怎么(?!样)|(?<![表现情况效果])如何(?![了呀])|什么|哪些|"
     r"是什么|为什么|要不要|需要|应该|哪里|在哪|去哪|"
     rf"{_L}(?:what is|what are|what's|how do|how can|how should|can i|can we|can a|"
-    rf"can the|should|is it|are we|do we|does|why|who|where){_R}"
+    rf"can the|should|is it|are we|do we|does|why|who|where){_R}|"
+    # "Is FlashLoan an internet loan?": a yes/no question, as 吗 is ("闪借是互联网贷款吗")
+    r"^\s*(?:is|are)\s"
 )
 
 #: A data question that also asks how to analyse it ("逾期率环比上升，怎么判断是哪个渠道出了
@@ -327,6 +329,7 @@ STATUS = _rx(
     r"情况|表现|(?<!会)怎么样|咋样|(?<![会怎])怎样|好不好|概况|整体|"
     rf"{_DATA}|指标|"
     rf"{_L}(?:how (?:is|are|was|were|'s) .{{0,40}}(?:doing|performing|going)|how's|performance|"
+    rf"(?:doing|performing|going) (?:well|badly|ok|okay|fine|poorly)|"
     rf"overview|status|situation|update on|metrics|kpis?|numbers){_R}"
 )
 GROWTH = _rx(
