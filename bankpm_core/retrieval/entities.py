@@ -99,18 +99,33 @@ def named_things(
 ) -> list[str]:
     """The product names, acronyms, named acts and (unless told not to) terms of art — of
     ``glossary``, else the bundled one — in a question, in order."""
-    found = _chinese_products(question)
+    found: list[tuple[int, int, str]] = [_at(question, n) for n in _chinese_products(question)]
     # 美元存款, 港币定期存款: a product in a currency is another product than the RMB one
-    found += foreign_currency_products(question)
-    found += [m.group(1) for m in _BOOK_TITLE.finditer(question)]
-    found += [m.group(0) for m in _NAMED_ACT.finditer(question)]
-    found += [m.group(0).replace("Reg. ", "Reg ") for m in _NAMED_REGULATION.finditer(question)]
-    found += [a for a in _ACRONYM.findall(question) if a.rstrip("s") not in _EVERYDAY_ACRONYMS]
+    found += [_at(question, n) for n in foreign_currency_products(question)]
+    found += [(*m.span(1), m.group(1)) for m in _BOOK_TITLE.finditer(question)]
+    found += [(*m.span(), m.group(0)) for m in _NAMED_ACT.finditer(question)]
+    # "Reg. CC" is looked up as "Reg CC"
+    found += [
+        (*m.span(), m.group(0).replace("Reg. ", "Reg "))
+        for m in _NAMED_REGULATION.finditer(question)
+    ]
+    found += [
+        (*m.span(), m.group(0))
+        for m in _ACRONYM.finditer(question)
+        if m.group(0).rstrip("s") not in _EVERYDAY_ACRONYMS
+    ]
     if terms_of_art:  # not again inside a name found above (国家助学贷款: 助学贷款)
-        spans = [(i, i + len(n)) for n in found if (i := question.find(n)) >= 0]
-        found += (glossary or Glossary.bundled()).terms(question, taken=spans)
-    found.sort(key=lambda n: max(question.find(n), question.find(n.replace("Reg ", "Reg. "))))
-    return list(dict.fromkeys(found))
+        taken = [(start, end) for start, end, _ in found]
+        terms = (glossary or Glossary.bundled()).terms(question, taken=taken)
+        found += [_at(question, t) for t in terms]
+    found.sort(key=lambda f: f[0])
+    return list(dict.fromkeys(name for _, _, name in found))
+
+
+def _at(question: str, name: str) -> tuple[int, int, str]:
+    """Where ``name`` (as the question writes it) first occurs, and the name."""
+    start = question.find(name)
+    return start, start + len(name), name
 
 
 def _chinese_products(question: str) -> list[str]:

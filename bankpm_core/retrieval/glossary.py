@@ -4,14 +4,14 @@ A question about a term of art needs a passage that uses one of its names
 (entities.named_things, HybridSearcher.absent_names / terms_of_art). The bundled list
 covers what any bank's PM or compliance officer may ask about; a bank adds its own terms
 — internal product families, its regulators' jargon — in ``glossary.yaml`` beside its
-documents, or in the file ``BANKPM_GLOSSARY`` names. Same format: ``terms:``, a list of
+documents, or in the file ``BANKPM_GLOSSARY_PATH`` names. Same format: ``terms:``, a list of
 entries, each the names of one term in either language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -31,6 +31,11 @@ def _key(name: str) -> str:
     return name if is_acronym(name) else name.lower()
 
 
+def _pattern(name: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """A Chinese name anywhere; a Latin one as a whole word."""
+    return whole_word(name, ignore_case) if name.isascii() else re.compile(re.escape(name))
+
+
 class Glossary:
     """Terms of art, each entry the true synonyms of one term (never a broader category)."""
 
@@ -44,18 +49,14 @@ class Glossary:
             )
             for m in merged:
                 self._entries[_key(m)] = merged
-        patterns = []
-        for name in sorted({n for e in self._entries.values() for n in e}, key=len, reverse=True):
-            if not name.isascii():
-                patterns.append(re.compile(re.escape(name)))
-            else:  # an acronym as written, other names in any case
-                patterns.append(whole_word(name, ignore_case=not is_acronym(name)))
-        self._patterns = patterns
-        names = sorted({n for e in self._entries.values() for n in e}, key=len)
+        names = sorted({n for e in self._entries.values() for n in e}, key=lambda n: (len(n), n))
+        # longest first, so a question's 核心一级资本充足率 is not also 资本充足率; an acronym
+        # as written, other names in any case
+        self._patterns = [_pattern(n, ignore_case=not is_acronym(n)) for n in reversed(names)]
         self._containers: dict[str, tuple[str, ...]] = {}
         for i, name in enumerate(names):
             entry = self._entries[_key(name)]
-            inner = whole_word(name.lower()) if name.isascii() else re.compile(re.escape(name))
+            inner = _pattern(name.lower())
             longer = tuple(o for o in names[i + 1 :] if o not in entry and inner.search(o.lower()))
             if longer:
                 self._containers[name.lower()] = longer
@@ -68,20 +69,24 @@ class Glossary:
     def uses(self, text: str, name: str) -> list[re.Match[str]]:
         """Where lower-cased ``text`` uses ``name`` itself (as a word in Latin script), not
         inside another term's longer name."""
+        return list(self._uses(text, name))
+
+    def used(self, text: str, name: str) -> bool:
+        """Whether it does: stops at the first use (``text`` may be the whole index)."""
+        return next(self._uses(text, name), None) is not None
+
+    def _uses(self, text: str, name: str) -> Iterator[re.Match[str]]:
         if name.lower() not in text:
-            return []
-        pattern = whole_word(name.lower()) if name.isascii() else re.compile(re.escape(name))
+            return
         inside = [
             m.span()
             for longer in self.containers(name)
             if longer.lower() in text
             for m in re.finditer(re.escape(longer.lower()), text)
         ]
-        return [
-            m
-            for m in pattern.finditer(text)
-            if not any(a <= m.start() and m.end() <= b for a, b in inside)
-        ]
+        for m in _pattern(name.lower()).finditer(text):
+            if not any(a <= m.start() and m.end() <= b for a, b in inside):
+                yield m
 
     def __len__(self) -> int:
         return len(set(self._entries.values()))

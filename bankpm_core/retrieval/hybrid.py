@@ -197,15 +197,10 @@ class HybridSearcher:
             if is_acronym(name):  # as written: "CARD" is no "card"
                 cased = _cased_text(snap, owned_only)
                 return _acronym_used(cased, name) or _acronym_used(cased, name.rstrip("s"))
+            # as a word, and not only inside another term's longer name: "deposit insurance"
+            # in "Federal Deposit Insurance Corporation" names the agency
             corpus, name = _lower_text(snap, owned_only), name.lower()
-            return used(corpus, name) or used(corpus, name.rstrip("s"))
-
-        def used(corpus: str, name: str) -> bool:
-            # "deposit insurance" only inside "Federal Deposit Insurance Corporation" names
-            # the agency: the corpus does not speak of the insurance
-            if self.glossary.containers(name):
-                return bool(self.glossary.uses(corpus, name))
-            return _mentioned(corpus, name)
+            return self.glossary.used(corpus, name) or self.glossary.used(corpus, name.rstrip("s"))
 
         def mentioned(name: str) -> bool:
             if occurs(name):
@@ -483,14 +478,6 @@ def _acronym_used(text: str, acronym: str, context: int = 15) -> bool:
         if re.search(r"[a-z\u4e00-\u9fff]", around):
             return True
     return False
-
-
-def _mentioned(corpus: str, name: str) -> bool:
-    """``name`` occurs in the corpus — as a word for Latin names: "regulation f" is not in
-    "regulation for", nor "reg cc" in "reg ccx", nor "sar" in "disbursar"."""
-    if name not in corpus:
-        return False
-    return not name.isascii() or whole_word(name).search(corpus) is not None
 
 
 _ARTICLE_LABEL = r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?"

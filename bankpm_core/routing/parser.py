@@ -65,11 +65,22 @@ class _Parsed:
     unknown_products: list[str]
     # the split was read from "哪些/which" alone, not from 按X / by X / compared members
     breakdown_from_which: bool = False
-    # and English ones ("student loan"): enough to stop a metric answer, too weak to send a
+    # English ones ("student loan"): enough to stop a metric answer, too weak to send a
     # question to the documents
-    unknown_in_data: list[str] = field(default_factory=list)
+    unknown_english: list[str] = field(default_factory=list)
     # words narrowing a product to what the data cannot filter by (买商铺的房贷: 商铺)
     unfiltered: list[str] = field(default_factory=list)
+
+    @property
+    def unknown_in_data(self) -> list[str]:
+        """Every product named that the data does not have."""
+        return [*self.unknown_products, *self.unknown_english]
+
+    @property
+    def time_words(self) -> str:
+        """The user's own words for the period ("上个月"), to repeat in options."""
+        spans = self.time.period_spans
+        return self.original[spans[0][0] : spans[0][1]].strip() if spans else ""
 
 
 def _as_written(text: str, name: str) -> str:
@@ -133,7 +144,6 @@ class Router:
         unknown += foreign_currency_products(masked)
         unknown = [_as_written(clipped, name) for name in unknown]
         english = unknown_english_products(masked, mentions) if not named_product else []
-        unknown_in_data = [*unknown, *(_as_written(clipped, n) for n in english)]
         return _Parsed(
             norm,
             original,
@@ -146,7 +156,7 @@ class Router:
             breakdown,
             unknown,
             from_which,
-            unknown_in_data,
+            [_as_written(clipped, n) for n in english],
             [_as_written(clipped, w) for w in unfiltered_qualifiers(masked, mentions)],
         )
 
@@ -381,10 +391,8 @@ class Router:
         余额"): the metric over the bank's other products would answer another question
         with the user's words on it, so say so and offer the products the data has."""
         metric = self.catalog.metrics[p.choice.code or ""]
-        spans = p.time.period_spans
-        time_words = p.original[spans[0][0] : spans[0][1]].strip() if spans else ""
         kinds = product_kinds(self.catalog, p.facts)
-        options = clarify.unknown_product_options(self.catalog, metric, kinds, time_words, p.lang)
+        options = clarify.unknown_product_options(self.catalog, metric, kinds, p.time_words, p.lang)
         return Route(
             "clarify",
             p.lang,
@@ -396,8 +404,7 @@ class Router:
 
     def _clarify_metric(self, p: _Parsed, scores: dict[RouteIntent, float]) -> Route:
         subject = self._subject(p)
-        spans = p.time.period_spans
-        time_words = p.original[spans[0][0] : spans[0][1]].strip() if spans else ""
+        time_words = p.time_words
         metrics = None
         if p.choice.candidates:
             metrics = [self.catalog.metrics[c] for c in p.choice.candidates]

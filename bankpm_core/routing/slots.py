@@ -471,8 +471,9 @@ def unfiltered_qualifiers(text: str, mentions: list[Mention]) -> list[str]:
             and not is_generic_qualifier(word)
         ):
             found.append(word)
-    for q in _EN_QUALIFIER.finditer(blank):
-        noun = q.group("noun")
-        if noun not in _EN_NOT_QUALIFIERS and noun not in found:
-            found.append(noun)
+    found += [
+        q.group("noun")
+        for q in _EN_QUALIFIER.finditer(blank)
+        if q.group("noun") not in _EN_NOT_QUALIFIERS
+    ]
     return list(dict.fromkeys(found))

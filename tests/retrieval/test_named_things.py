@@ -7,6 +7,13 @@ from kb_corpus import IngestDocs
 
 from bankpm_core.knowledge_qa import KnowledgeBase
 from bankpm_core.retrieval.entities import named_things
+from bankpm_core.retrieval.glossary import Glossary
+
+#: US text about deposit insurance: it answers 存款保险 only where the question is about the US
+US_DEPOSIT_RULES = (
+    "---\ntitle: US deposit rules\nkind: regulation\nlanguage: en\n---\n\n"
+    "§ 1 Deposit insurance. Accounts are covered by deposit insurance up to the limit.\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -79,10 +86,7 @@ def test_another_name_counts_only_in_the_languages_the_question_is_about(
                 "---\ntitle: 催收规定\nkind: regulation\n---\n\n"
                 "第一条 催收电话每日不超过三次，本办法依据中国人民银行的有关规定制定。\n"
             ),
-            "us_rules.md": (
-                "---\ntitle: US deposit rules\nkind: regulation\nlanguage: en\n---\n\n"
-                "§ 1 Deposit insurance. Accounts are covered by deposit insurance up to the limit.\n"
-            ),
+            "us_rules.md": US_DEPOSIT_RULES,
         }
     )
     absent = fake_kb.searcher.absent_names
@@ -104,7 +108,7 @@ def test_named_documents_and_regulations_are_looked_up_as_whole_words(
 
 
 def test_a_latin_name_is_mentioned_only_as_a_whole_word() -> None:
-    from bankpm_core.retrieval.hybrid import _mentioned
+    _mentioned = Glossary.bundled().used
 
     corpus = "this regulation for banks; see regulation b. the fdic insures deposits."
     assert not _mentioned(corpus, "regulation f")  # only "regulation for"
@@ -208,10 +212,7 @@ def test_the_banks_own_documents_name_a_term_in_either_language(
                 "---\ntitle: 示例银行汽车贷款产品手册\nkind: product\nowner: 零售信贷部\n---\n\n"
                 "## 申请条件\n\n新能源车首付最低 15%。\n"
             ),
-            "law.md": (
-                "---\ntitle: US rules\nkind: regulation\nlanguage: en\n---\n\n"
-                "§ 1 Deposit insurance. Deposits are covered by deposit insurance.\n"
-            ),
+            "law.md": US_DEPOSIT_RULES,
         }
     )
     absent = fake_kb.searcher.absent_names
