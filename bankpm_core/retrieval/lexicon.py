@@ -166,12 +166,13 @@ class _MatchIndex:
 
 def _loose_contains(query: str, term: str, stems: frozenset[str]) -> bool:
     """Multi-word terms must appear near each other, not scattered across the question —
-    in either order ("how many points do I earn" has "earn points") and whatever small
-    words stand between ("visit a debtor's home" has "visit the debtor")."""
+    in either order ("how many points do I earn" has "earn points"), with up to two other
+    words between neighbours; small words do not count ("visit a debtor's home" has
+    "visit the debtor", "repay the auto loan early" has "repay early")."""
     if len(stems) <= 1:
         return True
     words = [w for w in _WORD.findall(term.lower()) if w not in EN_STOPWORDS]
-    tokens = _WORD.findall(query)
+    tokens = [t for t in _WORD.findall(query) if t not in EN_STOPWORDS]
     positions = [[i for i, t in enumerate(tokens) if t.startswith(w[:4])] for w in words]
     if not words or any(not p for p in positions):
         return False

@@ -273,6 +273,8 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
     [
         # "repaid" is the past of "repay": it reaches the early-repayment section
         ("Can FlashLoan be repaid early?", "products/flash.md", "提前还款"),
+        # "repay … early" with the product between: small words are not counted apart
+        ("Can I repay the auto loan early without a fee?", "products/auto.md", "提前还款"),
         # a feature asked yes/no is a question for the manual, not for the spending metric
         ("白金卡境外消费有返现吗", "products/cc_plat.md", None),
         ("贷款逾期会影响征信吗", None, None),
