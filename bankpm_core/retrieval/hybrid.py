@@ -29,7 +29,13 @@ from bankpm_core.retrieval.entities import named_things
 from bankpm_core.retrieval.glossary import Glossary, is_acronym
 from bankpm_core.retrieval.index import KnowledgeIndex, Snapshot
 from bankpm_core.retrieval.lexicon import Lexicon
-from bankpm_core.retrieval.query import QueryAnalysis, analyse, jurisdiction_of
+from bankpm_core.retrieval.query import (
+    PRODUCT_CONCEPT,
+    QueryAnalysis,
+    QueryUnit,
+    analyse,
+    jurisdiction_of,
+)
 from bankpm_core.retrieval.scope import ScopeExclusion, find_exclusions
 from bankpm_core.retrieval.text import TextAnalyzer, text_language, whole_word
 from bankpm_core.retrieval.thesaurus import Thesaurus
@@ -266,7 +272,7 @@ class HybridSearcher:
 
         texts = [query]
         if cfg.expanded_query and qa.concepts:
-            texts.append(query + " " + " ".join(_hint_terms(qa)))
+            texts.append(query + " " + " ".join(_hint_terms(snap, qa)))
         qvecs = self.index.embedder.embed(texts)
         where = {"kind": kind} if kind else None
         dense_sim: dict[int, float] = {}  # best over the plain and the expanded query
@@ -367,7 +373,9 @@ class HybridSearcher:
                     f[key] = min(f[key], g[key])
 
         products = {
-            c.id.rsplit(":", 1)[-1] for c in qa.concepts if c.id.startswith("catalog:product:")
+            c.id.removeprefix(PRODUCT_CONCEPT)
+            for c in qa.concepts
+            if c.id.startswith(PRODUCT_CONCEPT)
         }
         permission = bool(PERMISSION_QUESTION.search(query))
         wants_definition = bool(DEFINITION_QUESTION.search(query))
@@ -548,10 +556,14 @@ def _heading_share(heading: set[int], qa: QueryAnalysis, unit_ids: list[list[lis
     return got / total if total else 0.0
 
 
-def _hint_terms(qa: QueryAnalysis) -> list[str]:
-    """Statutory wording of the matched concepts, in both languages, for the dense query."""
+def _hint_terms(snap: Snapshot, qa: QueryAnalysis) -> list[str]:
+    """Statutory wording of the matched concepts, in both languages, for the dense query —
+    not of a named product's kind, found inside its name (see _lexical_query)."""
+    skip = qa.name_parts if _manual_named(snap, qa) else frozenset()
     out: list[str] = []
     for concept in qa.concepts:
+        if concept.id in skip:
+            continue
         out.extend(concept.zh[:2])
         out.extend(concept.en[:1])
     return list(dict.fromkeys(out))
@@ -641,6 +653,17 @@ def _sentence_similarity(
     return out
 
 
+def _manual_named(snap: Snapshot, qa: QueryAnalysis) -> QueryUnit | None:
+    """The one catalog product the question names, when its manual is indexed."""
+    named = [u for u in qa.units if u.label.startswith(PRODUCT_CONCEPT)]
+    if len(named) != 1:
+        return None
+    manuals = snap.derived(
+        "products", lambda: {m["product"] for m in snap.meta if m.get("product")}
+    )
+    return named[0] if named[0].label.removeprefix(PRODUCT_CONCEPT) in manuals else None
+
+
 def _lexical_query(snap: Snapshot, qa: QueryAnalysis) -> dict[str, float]:
     """The BM25 query: the question's weighted terms, less the name of the one catalog
     product it names when that product's manual is indexed.
@@ -650,16 +673,28 @@ def _lexical_query(snap: Snapshot, qa: QueryAnalysis) -> dict[str, float]:
     申请条件 on the name alone. Over laws alone "房贷" is a topic, so it stays; comparing
     two products, the names weigh the two manuals' sections against each other, and each
     must stand on its own (KnowledgeBase.ground)."""
-    named = [u for u in qa.units if u.label.startswith("catalog:product:")]
-    if len(named) != 1:
+    product = _manual_named(snap, qa)
+    if product is None:
         return qa.weighted_terms
-    manuals = snap.derived(
-        "products", lambda: {m["product"] for m in snap.meta if m.get("product")}
-    )
-    if named[0].label.rsplit(":", 1)[-1] not in manuals:
-        return qa.weighted_terms
-    name_terms = {t for alternative in named[0].terms for t in alternative}
-    rest = {t: w for t, w in qa.weighted_terms.items() if t not in name_terms}
+    name_terms = {t for alternative in product.terms for t in alternative}
+    # so is the product's kind, found inside its name (理财 in 稳盈理财): the overview
+    # says what kind of product it is, and the question asks something else of it
+    kind_terms = {
+        t
+        for u in qa.units
+        if u.label in qa.name_parts
+        for alternative in u.terms
+        for t in alternative
+    }
+    kept = {
+        t
+        for u in qa.units
+        if u.label not in qa.name_parts and u is not product
+        for alternative in u.terms
+        for t in alternative
+    }
+    drop = name_terms | (kind_terms - kept)
+    rest = {t: w for t, w in qa.weighted_terms.items() if t not in drop}
     return rest or qa.weighted_terms
 
 

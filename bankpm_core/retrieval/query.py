@@ -8,7 +8,7 @@ the rule itself, and which document they name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bankpm_core.retrieval.lexicon import Concept, Lexicon
@@ -34,6 +34,9 @@ _ASKS_SECONDARY = re.compile(
     re.I,
 )
 
+
+#: Concept ids of the catalog's products (bankpm_core/retrieval/catalog terms).
+PRODUCT_CONCEPT = "catalog:product:"
 
 #: Words that only say which jurisdiction is meant; they steer ranking, not coverage.
 _CUE_TERMS = frozenset(
@@ -77,6 +80,9 @@ class QueryAnalysis:
     units: list[QueryUnit] = field(default_factory=list)
     jurisdiction: str | None = None  # "zh" (China) | "en" (US) | None
     asks_secondary: bool = False
+    # concepts found only inside a catalog product's name (理财 in 稳盈理财): see
+    # inside_product_names
+    name_parts: frozenset[str] = frozenset()
 
 
 #: Weight of a thesaurus synonym relative to the user's own word (before sharing among senses).
@@ -140,7 +146,29 @@ def analyse(
         units=units,
         jurisdiction=jurisdiction_of(query),
         asks_secondary=bool(_ASKS_SECONDARY.search(query)),
+        name_parts=inside_product_names(query, expansion.concepts),
     )
+
+
+def inside_product_names(query: str, concepts: Sequence[Concept]) -> frozenset[str]:
+    """The concepts whose Chinese terms occur in the question only inside a longer name of
+    a catalog product: 理财 in 稳盈理财, 房贷 in 安居房贷. They name the product's kind,
+    which the product's manual describes in its overview — they do not say what the
+    question asks of it ("稳盈理财会亏本吗" asks about losses, not about wealth products)."""
+    names = [t for c in concepts if c.id.startswith(PRODUCT_CONCEPT) for t in c.zh]
+    spans = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), query)]
+    if not spans:
+        return frozenset()
+    out = set()
+    for c in concepts:
+        if c.id.startswith(PRODUCT_CONCEPT):
+            continue
+        found = [(m.start(), m.end()) for t in c.zh for m in re.finditer(re.escape(t), query)]
+        if found and all(
+            any(s <= a and b <= e and e - s > b - a for s, e in spans) for a, b in found
+        ):
+            out.add(c.id)
+    return frozenset(out)
 
 
 def jurisdiction_of(query: str) -> str | None:

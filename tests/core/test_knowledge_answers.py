@@ -343,6 +343,23 @@ def test_questions_asked_fresh_reach_the_documents_that_answer(
 
 
 @pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("稳盈理财会亏本吗", "收益说明与业绩比较基准"),
+        ("稳盈理财有管理费吗", "定价与费用"),
+    ],
+)
+def test_the_product_s_kind_inside_its_name_does_not_draw_the_overview(
+    assistant, question, section
+) -> None:
+    """理财 in 稳盈理财 names the product's kind, which the overview describes; the
+    question asks something else of the product (retrieval/query.inside_product_names)."""
+    answer = assistant.ask(question)
+    assert answer.grounded is True, answer.text
+    assert _sources(answer)[0] == ("products/wm_stable.md", section), _sources(answer)
+
+
+@pytest.mark.parametrize(
     ("question", "document"),
     [
         ("Who can apply for the Youth card?", "products/cc_youth.md"),
