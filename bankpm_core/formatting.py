@@ -85,8 +85,17 @@ def format_change(change: float | None, rel: float | None, unit: str, lang: str)
         pp = _round(change * 100, 2)
         sign = "+" if pp > 0 else ("−" if pp < 0 else "±")
         return f"{sign}{abs(pp)}pp"
+    if is_missing(rel):  # no base to divide by (it was 0): the change itself, in its unit
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        return f"{sign}{format_value(abs(change), unit, lang)}"
+    assert rel is not None
+    return format_relative(rel)
+
+
+def format_relative(rel: float | None) -> str:
+    """A relative change: '+61.4%'."""
     if is_missing(rel):
-        return f"{change:+,.2f}"
+        return "—"
     assert rel is not None
     pct = _round(rel * 100, 1)
     sign = "+" if pct > 0 else ("−" if pct < 0 else "±")
@@ -101,11 +110,14 @@ def chart_scale(unit: str) -> tuple[float, str]:
 
 
 def format_cell(value: object, unit: str | None, lang: str) -> str:
-    """One table cell for people; a Table's ``units`` say how (``change:<unit>`` = a change).
+    """One table cell for people; a Table's ``units`` say how (``change:<unit>`` = a change
+    in that unit, ``change_rel`` = a relative change).
 
     Shared by every renderer so the console and the bot read numbers the same way."""
     if value is None:
         return "—"
+    if unit == "change_rel" and isinstance(value, int | float):
+        return format_relative(float(value))
     if unit and unit.startswith("change:") and isinstance(value, int | float):
         return format_change(float(value), None, unit.split(":", 1)[1], lang)
     if unit and isinstance(value, int | float) and not isinstance(value, bool):

@@ -157,7 +157,10 @@ def _table(catalog: Catalog, result: MetricResult, lang: str) -> Table:
             ("对比期" if lang == "zh" else "Comparison"),
             CMP_LABEL[lang][cmp],
         ]
-        units += [metric.unit, "change:" + metric.unit]
+        # a rate's change in points (+0.56pp), anything else's relative to its base
+        # (+61.4%), as the headline says it: "+1,020,568,566.80" reads as nothing
+        in_points = metric.unit in ("percent", "rate")
+        units += [metric.unit, "change:" + metric.unit if in_points else "change_rel"]
     rows = []
     for rec in result.frame.to_dict(orient="records"):
         row: list[Any] = [
@@ -169,7 +172,8 @@ def _table(catalog: Catalog, result: MetricResult, lang: str) -> Table:
             row.append(
                 None if is_missing(rec.get("compare_value")) else float(rec["compare_value"])
             )
-            row.append(None if is_missing(rec.get("change")) else float(rec["change"]))
+            change = rec.get("change") if in_points else rec.get("change_rel")
+            row.append(None if is_missing(change) else float(change))
         rows.append(row)
     return Table(title=metric.name(lang), columns=columns, rows=rows, units=units)
 

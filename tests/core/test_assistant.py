@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
 from sqlalchemy import text
 
 from bankpm_core.bootstrap import build_assistant
 from bankpm_core.config import Settings
 from bankpm_core.users import UserContext
+from console.render import render
 
 FLASH_OCT_M1 = """
 SELECT SUM(CASE WHEN dpd > 30 THEN balance ELSE 0 END) * 1.0 / SUM(balance)
@@ -54,6 +56,30 @@ def test_mom_change_is_in_percentage_points(assistant, sample_engine) -> None:
     before = _direct(sample_engine, FLASH_OCT_M1, m="2026-09-01")
     assert answer.result["change"] == pytest.approx(now - before)
     assert "pp" in answer.blocks[0].text and "环比" in answer.blocks[0].text
+
+
+HOME_BALANCE = "SELECT SUM(balance) FROM loan_snapshots WHERE product = 'HOME' AND month = :m"
+
+
+@pytest.mark.parametrize(
+    "question", ["安居房贷余额同比增长多少", "Home loan balance YoY last month"]
+)
+def test_a_change_in_money_reads_as_a_percentage_in_the_table_too(
+    assistant, sample_engine, question: str
+) -> None:
+    """The table's 同比 column says what the headline says (+61.4%), not the raw change in
+    yuan, which it printed as "+1,020,568,566.80"."""
+    answer = assistant.ask(question)
+    now = _direct(sample_engine, HOME_BALANCE, m="2026-10-01")
+    before = _direct(sample_engine, HOME_BALANCE, m="2025-10-01")
+    pct = f"+{round((now / before - 1) * 100, 1)}%"
+    table = answer.tables[0]
+    assert table.units[-1] == "change_rel"
+    assert table.rows[0][-1] == pytest.approx(now / before - 1)
+    assert pct in answer.blocks[0].text
+    out = Console(record=True, width=120)
+    render(answer, out)
+    assert pct in out.export_text().split(table.title)[-1]  # the console's table cell
 
 
 FLASH_OCT_APPROVAL = """

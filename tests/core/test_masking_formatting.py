@@ -59,6 +59,17 @@ def test_percent_changes_are_percentage_points() -> None:
     assert format_change(-0.003, -0.1, "percent", "en") == "−0.30pp"
     assert format_change(1000.0, 0.034, "amount", "zh") == "+3.4%"
     assert format_change(None, None, "count", "en") == "—"
+    # no base to divide by: the change itself, in its unit, not a raw float
+    assert format_change(1.25e9, None, "amount", "zh") == "+12.50亿元"
+    assert format_change(-30.0, None, "count", "en") == "−30"
+
+
+def test_a_table_cell_of_relative_change_is_a_signed_percentage() -> None:
+    from bankpm_core.formatting import format_cell
+
+    assert format_cell(0.6136, "change_rel", "zh") == "+61.4%"
+    assert format_cell(-0.05, "change_rel", "en") == "−5.0%"
+    assert format_cell(None, "change_rel", "en") == "—"
 
 
 @pytest.mark.parametrize(
