@@ -16,12 +16,12 @@ from typing import Any, Protocol
 
 from bankpm_core import charts
 from bankpm_core.answer import Answer, ErrorInfo, Suggestion, TextBlock
-from bankpm_core.clock import Clock
-from bankpm_core.errors import BadInputError, BankpmError
+from bankpm_core.clock import Clock, today
+from bankpm_core.errors import BadInputError, BankpmError, PeriodAfterDataError
 from bankpm_core.language import detect_language
 from bankpm_core.masking import mask_pii
 from bankpm_core.metrics.catalog import Catalog
-from bankpm_core.metrics.engine import MetricEngine
+from bankpm_core.metrics.engine import MetricEngine, MetricResult
 from bankpm_core.metrics.present import append_metric, metric_answer, note_unfiltered
 from bankpm_core.metrics.query import MetricQuery
 from bankpm_core.routing.cues import METHOD_QUESTION
@@ -137,10 +137,12 @@ class Assistant:
         if not user.may(route.intent):
             return self._refuse_role(text, lang, route, user)
         if route.intent == "metric_query" and route.query is not None:
-            result = self.metrics.run(route.query)
+            query, result, moved = self._run_latest(route.query, lang)
             answer = metric_answer(self.catalog, result, text, lang)
-            for code in route.query.extra.get("also_asked", ()):
-                self._add_metric(answer, route.query, code, lang)
+            if moved is not None:
+                answer.blocks.insert(0, TextBlock(kind="warning", text=moved))
+            for code in query.extra.get("also_asked", ()):
+                self._add_metric(answer, query, code, lang)
             note_unfiltered(answer, route.query.extra.get("not_filtered", []))
             answer.timings_ms["route_confidence"] = route.confidence
             if METHOD_QUESTION.search(text.lower()):
@@ -159,6 +161,30 @@ class Assistant:
         if route.intent in ("knowledge", "pricing", "complaints"):
             return self._unavailable(text, lang, route.intent)
         return self.help_answer(text, lang)
+
+    def _run_latest(
+        self, query: MetricQuery, lang: str
+    ) -> tuple[MetricQuery, MetricResult, str | None]:
+        """Run ``query``; when its period has begun but the data does not reach it yet
+        ("本月新增客户数" while the data runs to last month's end), run it for the latest
+        period of the same shape the data covers, and say so. A period still to come gets
+        the no-data message: last month's figure is no answer about next month."""
+        try:
+            return query, self.metrics.run(query), None
+        except PeriodAfterDataError as exc:
+            earlier = query.period.latest_complete(exc.as_of)
+            if query.period.start > today(self.clock) or earlier is None:
+                raise
+            query = replace(query, period=earlier)
+            result = self.metrics.run(query)
+            if lang == "zh":
+                said = f"{exc.message('zh')}以下是数据覆盖的最近一期（{earlier.label('zh')}）。"
+            else:
+                said = (
+                    f"{exc.message('en')} Below is the latest period the data covers "
+                    f"({earlier.label('en')})."
+                )
+            return query, result, said
 
     def _add_metric(self, answer: Answer, query: MetricQuery, code: str, lang: str) -> None:
         """A second metric the question names gets its figure too, for the same products,

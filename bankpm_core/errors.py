@@ -3,6 +3,8 @@ where useful, suggestions; every boundary (bot, console, CLI) renders it its own
 
 from __future__ import annotations
 
+from datetime import date
+
 
 class BankpmError(Exception):
     """Base error whose messages are safe to show to a user."""
@@ -43,6 +45,14 @@ class UnsupportedQueryError(BankpmError):
 
 class NoDataError(BankpmError):
     code = "no_data"
+
+
+class PeriodAfterDataError(NoDataError):
+    """The period asked for starts after the last day the data covers (``as_of``)."""
+
+    def __init__(self, message_zh: str, message_en: str, as_of: date) -> None:
+        super().__init__(message_zh, message_en)
+        self.as_of = as_of
 
 
 class BadInputError(BankpmError):

@@ -23,6 +23,7 @@ from sqlalchemy.sql import Select
 
 from bankpm_core.errors import (
     NoDataError,
+    PeriodAfterDataError,
     UnknownMemberError,
     UnknownMetricError,
     UnsupportedQueryError,
@@ -213,9 +214,10 @@ class MetricEngine:
         notes: list[tuple[str, str]] = []
         period = query.period
         if period.start > as_of:
-            raise NoDataError(
+            raise PeriodAfterDataError(
                 f"{period.label('zh')}暂无数据：数据截至 {as_of.isoformat()}。",
                 f"No data for {period.label('en')} yet: data runs to {as_of.isoformat()}.",
+                as_of,
             )
         if period.end > as_of + timedelta(days=1):
             period = period.clamp_end(as_of + timedelta(days=1))

@@ -86,6 +86,27 @@ class Period:
             self.start + timedelta(days=days), self.end + timedelta(days=days), self.grain
         )
 
+    def latest_complete(self, as_of: date, limit: int = 36) -> Period | None:
+        """The latest period of the same shape that the data (through ``as_of``) covers
+        whole: "本月" (to date) asked in November of data through 31 October is October —
+        calendar months, as many as the period spans or has begun; "近7天" is the 7 days
+        to ``as_of``. None when that is more than ``limit`` periods back."""
+        end = as_of + timedelta(days=1)
+        if self.start.day != 1:
+            length = self.end - self.start
+            if (self.start - end).days > limit * length.days:
+                return None
+            return Period(end - length, end, self.grain)
+        months = self.months + (0 if self.end.day == 1 else 1)
+        # a quarter or year to date stands for the whole quarter or year
+        months = max(months, GRAIN_MONTHS.get(self.grain, 0))
+        candidate = Period(self.start, add_months(self.start, months), self.grain)
+        for _ in range(limit):
+            if candidate.end <= end:
+                return candidate
+            candidate = candidate.shifted(months=-months)
+        return None
+
     def clamp_end(self, end: date) -> Period:
         return Period(self.start, min(self.end, end), self.grain)
 
@@ -114,6 +135,8 @@ def period_label(start: date, end: date, grain: str, lang: str) -> str:
         if lang == "zh":
             return f"{start.year}年{start.month}月–{last.year}年{last.month}月"
         return f"{start.strftime('%b %Y')}–{last.strftime('%b %Y')}"
+    if last == start:  # one day: "2026-10-31", not "2026-10-31 ~ 2026-10-31"
+        return start.isoformat()
     return f"{start.isoformat()} ~ {last.isoformat()}"
 
 

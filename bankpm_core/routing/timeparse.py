@@ -418,6 +418,11 @@ def _last_week(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=7)
 
 
+def _next_week(today: date) -> tuple[date, date]:
+    monday = today - timedelta(days=today.weekday() - 7)
+    return monday, monday + timedelta(days=7)
+
+
 _NEAR = r"(?:近|最近|过去|前)\s*"
 _NEAR_END = r"(?:内|以内|之内)?"
 _EN_NEAR = r"(?:the )?(?:last|past|previous|prior|trailing|recent)\s+"
@@ -470,6 +475,25 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler], ...] = tuple(
         (
             rf"上一?个?季度|上季|{_L}(?:last quarter|previous quarter|prior quarter){_R}",
             _fixed(lambda t: _quarter_shift(t, -1), "quarter"),
+        ),
+        # periods to come: kept, so the engine says the data does not reach them, instead
+        # of the default period answering a question about the future
+        (
+            rf"(?<![以如之剩])下一?个?月|{_L}(?:next month|the coming month){_R}",
+            _fixed(lambda t: _month_shift(t, 1), "month"),
+        ),
+        (
+            rf"(?<![以如之剩])(?:下一?个?季度|下季)|{_L}(?:next quarter|the coming quarter){_R}",
+            _fixed(lambda t: _quarter_shift(t, 1), "quarter"),
+        ),
+        (
+            rf"明年|下一年度?|{_L}(?:next year|the coming year){_R}",
+            _fixed(lambda t: (date(t.year + 1, 1, 1), date(t.year + 2, 1, 1)), "year"),
+        ),
+        (
+            r"(?<![以如之剩])(?:下周|下个?星期|下个?礼拜)|"
+            + rf"{_L}(?:next week|the coming week){_R}",
+            _fixed(_next_week, "all"),
         ),
         (
             r"今年以来|年初至今|年初以来|今年|本年度?|"
@@ -579,8 +603,8 @@ def _find_atoms(text: str, today: date) -> list[_Atom]:
         taken: list[tuple[int, int]] = []
         for m in pattern.finditer(text):
             atom = handler(m, today)
-            # an explicit future period ("2027年3月") is kept: the engine then says when
-            # the data ends; relative words never point to the future
+            # an explicit future period ("2027年3月", "下个月") is kept: the answer then says
+            # when the data ends; a year-less month ("12月") never points to the future
             if atom is None or (atom.start > today and not _explicit_future(atom, today)):
                 continue
             atoms.append(atom)

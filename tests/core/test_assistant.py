@@ -158,6 +158,36 @@ def test_future_period_gets_a_clear_message(assistant) -> None:
     assert "2026-10-31" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("闪借本月逾期率是多少", "以下是数据覆盖的最近一期（2026年10月）"),
+        (
+            "FlashLoan overdue rate this month",
+            "Below is the latest period the data covers (Oct 2026)",
+        ),
+    ],
+)
+def test_a_period_the_data_does_not_reach_yet_gets_the_latest_one_and_says_so(
+    assistant, sample_engine, question: str, said: str
+) -> None:
+    """本月 on 29 November, data through 31 October: October's figure, under a warning —
+    not a bare "no data" that leaves the PM to guess which month there is."""
+    answer = assistant.ask(question)
+    assert answer.intent == "metric_query", answer.text
+    assert answer.blocks[0].kind == "warning" and said in answer.blocks[0].text
+    assert answer.query["period"] == {"start": "2026-10-01", "end": "2026-10-31", "grain": "month"}
+    expected = _direct(sample_engine, FLASH_OCT_M1, m="2026-10-01")
+    assert answer.result["value"] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("question", ["下个月闪借逾期率", "FlashLoan overdue rate next month"])
+def test_a_period_still_to_come_is_not_answered_with_an_earlier_one(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert answer.error is not None and answer.error.code == "no_data", answer.text
+    assert "2026-10-31" in answer.text and answer.result is None
+
+
 def test_viewer_gets_no_product_numbers(assistant) -> None:
     answer = assistant.ask("闪借上个月逾期率", UserContext(user_id="v", role="viewer"))
     assert answer.error is not None and answer.error.code == "forbidden"

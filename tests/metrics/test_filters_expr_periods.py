@@ -73,6 +73,29 @@ def test_buckets_and_labels() -> None:
     assert month_period(2026, 10).label("en") == "Oct 2026"
     assert period_label(date(2026, 7, 1), date(2026, 10, 1), "quarter", "en") == "Q3 2026"
     assert Period(date(2026, 10, 31), date(2026, 11, 30)).label("zh") == "2026-10-31 ~ 2026-11-29"
+    assert Period(date(2026, 10, 31), date(2026, 11, 1), "day").label("en") == "2026-10-31"
+
+
+def test_the_latest_period_of_the_same_shape_the_data_covers() -> None:
+    october = date(2026, 10, 31)
+    # this month (to date), asked on 29 November of data through October: October
+    this_month = Period(date(2026, 11, 1), date(2026, 11, 30), "month")
+    assert this_month.latest_complete(october) == month_period(2026, 10)
+    # two months (Nov–Dec) step back two at a time: Sep–Oct
+    two = Period(date(2026, 11, 1), date(2027, 1, 1), "month")
+    assert two.latest_complete(october) == Period(date(2026, 9, 1), date(2026, 11, 1), "month")
+    # 7 days: the 7 days to the last day the data covers
+    week = Period(date(2026, 11, 23), date(2026, 11, 30), "all")
+    assert week.latest_complete(october) == Period(date(2026, 10, 25), date(2026, 11, 1), "all")
+    # this quarter (to date), data through last year: last year's fourth quarter
+    q1_to_date = Period(date(2027, 1, 1), date(2027, 1, 6), "quarter")
+    assert q1_to_date.latest_complete(date(2026, 12, 31)) == Period(
+        date(2026, 10, 1), date(2027, 1, 1), "quarter"
+    )
+    # a period the data covers already is itself
+    assert month_period(2026, 9).latest_complete(october) == month_period(2026, 9)
+    # data years behind: no stand-in
+    assert this_month.latest_complete(date(2020, 1, 31)) is None
     assert month_period(2026, 10).to_json() == {
         "start": "2026-10-01",
         "end": "2026-10-31",

@@ -149,6 +149,12 @@ def test_trend_flag_and_span() -> None:
         ("from Jan to Oct 2026", ("2026-01-01", "2026-10-31", "all")),
         ("since October", ("2026-10-01", "2026-11-29", "all")),
         ("上个月每天", ("2026-10-01", "2026-10-31", "day")),
+        # periods to come are read, so the answer can say the data does not reach them
+        ("下个月", ("2026-12-01", "2026-12-31", "month")),
+        ("next month", ("2026-12-01", "2026-12-31", "month")),
+        ("下季度", ("2027-01-01", "2027-03-31", "quarter")),
+        ("明年", ("2027-01-01", "2027-12-31", "year")),
+        ("next week", ("2026-11-30", "2026-12-06", "all")),
         ("按季度", ("2025-10-01", "2026-09-30", "quarter")),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
@@ -158,6 +164,8 @@ def test_more_expressions(expression: str, expected: tuple[str, str, str]) -> No
     assert parsed.period.to_json() == dict(zip(("start", "end", "grain"), expected, strict=True))
 
 
-@pytest.mark.parametrize("text", ["30天以上逾期率", "90天以上逾期率", "M3+逾期率", "may I ask"])
+@pytest.mark.parametrize(
+    "text", ["30天以上逾期率", "90天以上逾期率", "M3+逾期率", "may I ask", "以下季度数据"]
+)
 def test_metric_names_are_not_time(text: str) -> None:
     assert not parse_time(normalize(text), TODAY).explicit
