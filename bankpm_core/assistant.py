@@ -22,7 +22,12 @@ from bankpm_core.language import detect_language
 from bankpm_core.masking import mask_pii
 from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.engine import MetricEngine, MetricResult
-from bankpm_core.metrics.present import append_metric, metric_answer, note_unfiltered
+from bankpm_core.metrics.present import (
+    append_metric,
+    metric_answer,
+    note_new_of_stock,
+    note_unfiltered,
+)
 from bankpm_core.metrics.query import MetricQuery
 from bankpm_core.routing.cues import METHOD_QUESTION
 from bankpm_core.routing.types import Route
@@ -139,11 +144,12 @@ class Assistant:
         if route.intent == "metric_query" and route.query is not None:
             query, result, moved = self._run_latest(route.query, lang)
             answer = metric_answer(self.catalog, result, text, lang)
-            if moved is not None:
-                answer.blocks.insert(0, TextBlock(kind="warning", text=moved))
             for code in query.extra.get("also_asked", ()):
                 self._add_metric(answer, query, code, lang)
-            note_unfiltered(answer, route.query.extra.get("not_filtered", []))
+            note_unfiltered(answer, query.extra.get("not_filtered", []))
+            note_new_of_stock(answer, self.catalog, query, query.extra.get("new_of_stock", ""))
+            if moved is not None:  # first: what follows is about another period
+                answer.blocks.insert(0, TextBlock(kind="warning", text=moved))
             answer.timings_ms["route_confidence"] = route.confidence
             if METHOD_QUESTION.search(text.lower()):
                 self._add_method(answer, text, lang)

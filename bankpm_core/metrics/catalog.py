@@ -131,6 +131,14 @@ class Catalog:
     def member(self, dimension: str, code: str) -> Member:
         return self.dimensions[dimension].members[code]
 
+    def is_stock(self, code: str) -> bool:
+        """A count or amount held at a point in time (余额, 客户数, 账户数): it has no
+        "new" of its own — its change between two month ends is the net increase."""
+        metric = self.metrics[code]
+        return metric.unit in ("count", "amount") and any(
+            m.column in self.tables[m.table].non_additive for m in metric.measures.values()
+        )
+
     def products_of_kind(self, kinds: tuple[str, ...]) -> tuple[str, ...]:
         members = (
             self.dimensions["product"].members.values() if "product" in self.dimensions else ()

@@ -18,6 +18,7 @@ from bankpm_core.formatting import format_change, format_value, is_missing
 from bankpm_core.metrics.catalog import Catalog, MetricSpec
 from bankpm_core.metrics.engine import MetricResult
 from bankpm_core.metrics.periods import period_label
+from bankpm_core.metrics.query import MetricQuery
 
 CMP_LABEL = {
     "zh": {"mom": "环比", "qoq": "环比", "yoy": "同比", "prev_period": "较上期"},
@@ -127,9 +128,7 @@ def _trend_headline(
     change = format_change(None if is_missing(v0) else v1 - v0, rel, metric.unit, lang)
     values = frame["value"].dropna()
     peak = values.idxmax() if metric.higher_is_better else values.idxmin()
-    additive = metric.unit in ("count", "amount") and all(
-        m.column not in catalog.tables[m.table].non_additive for m in metric.measures.values()
-    )
+    additive = metric.unit in ("count", "amount") and not catalog.is_stock(metric.code)
     if lang == "zh":
         text = f"{subject}{name}（{result.period.label('zh')}）：最新 {l1} 为 {format_value(v1, metric.unit, lang)}，较 {l0} {change}"
         if additive:
@@ -369,3 +368,46 @@ def note_unfiltered(answer: Answer, words: list[str]) -> None:
     answer.blocks.insert(1, TextBlock(kind="warning", text=text))
     if answer.result is not None:
         answer.result["not_filtered"] = list(words)
+
+
+def note_new_of_stock(answer: Answer, catalog: Catalog, query: MetricQuery, words: str) -> None:
+    """Says that the figure is a stock, not the *new* part asked for ("新增客户数" is
+    answered with active customers and their change, which is the net increase — stated
+    as a number when there is one figure), right after the figure, and records the words
+    under ``result["new_of_stock"]``."""
+    if not words:
+        return
+    lang = answer.language
+    metric = catalog.metrics[query.metric]
+    name = metric.name(lang)
+    change = (answer.result or {}).get("change")
+    net = "" if is_missing(change) else _signed(change, metric.unit, lang)
+    money = metric.unit == "amount"
+    why = {
+        "zh": "流入减流出" if money else "新增减流失",
+        "en": "inflows minus outflows" if money else "new minus lost",
+    }[lang]
+    if lang == "zh":
+        text = f"注意：数据里没有「{words}」这一指标。以上是{name}（时点存量）"
+        if not query.comparison:
+            text += f"，相邻两期之差即净增（{why}）。"
+        elif net:
+            text += f"，较对比期净增 {net}（{why}）。"
+        else:
+            text += f"及其较对比期的变化，变化即净增（{why}）。"
+    else:
+        text = f"Note: the data has no figure for '{words}'. Above is {name} (a stock at a point in time)"
+        if not query.comparison:
+            text += f"; the difference between two periods is the net increase ({why})."
+        elif net:
+            text += f"; its net increase over the comparison period is {net} ({why})."
+        else:
+            text += f" and its change from the comparison period: the change is the net increase ({why})."
+    answer.blocks.insert(1, TextBlock(kind="warning", text=text))
+    if answer.result is not None:
+        answer.result["new_of_stock"] = words
+
+
+def _signed(value: float, unit: str, lang: str) -> str:
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return sign + format_value(abs(value), unit, lang)

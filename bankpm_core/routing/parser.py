@@ -32,6 +32,7 @@ from bankpm_core.routing.slots import (
     foreign_currency_products,
     gather,
     is_time_metric,
+    new_of_stock,
     product_kinds,
     unfiltered_qualifiers,
     unknown_english_products,
@@ -70,6 +71,8 @@ class _Parsed:
     unknown_english: list[str] = field(default_factory=list)
     # words narrowing a product to what the data cannot filter by (买商铺的房贷: 商铺)
     unfiltered: list[str] = field(default_factory=list)
+    # the new part of a stock the catalog holds only whole ("新增客户数")
+    new_of_stock: str = ""
 
     @property
     def unknown_in_data(self) -> list[str]:
@@ -158,6 +161,7 @@ class Router:
             from_which,
             [_as_written(clipped, n) for n in english],
             [_as_written(clipped, w) for w in unfiltered_qualifiers(masked, mentions)],
+            _as_written(clipped, new_of_stock(self.catalog, masked, choice.mention, choice.code)),
         )
 
     # --- deciding -----------------------------------------------------------------------
@@ -298,11 +302,15 @@ class Router:
                 breakdown = ["product"]
             else:
                 order, top_n = None, None
+        comparison = self._comparison(p, period)
+        if p.new_of_stock and comparison is None and not p.time.trend:
+            # "新增客户数": the stock's change over the period is the net increase
+            comparison = {"month": "mom", "quarter": "qoq"}.get(period.grain, "prev_period")
         query = MetricQuery.build(
             code,
             period,
             filters_for(self.catalog, p.facts, code),
-            comparison=self._comparison(p, period),
+            comparison=comparison,
             breakdown=tuple(breakdown),
             top_n=top_n,
             order=order,
@@ -312,6 +320,8 @@ class Router:
             query.extra["also_asked"] = also
         if p.unfiltered:
             query.extra["not_filtered"] = p.unfiltered
+        if p.new_of_stock:
+            query.extra["new_of_stock"] = p.new_of_stock
         reason = f"metric {code} from '{p.original[p.choice.mention.start : p.choice.mention.end]}'"
         return Route(
             "metric_query",

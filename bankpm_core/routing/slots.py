@@ -477,3 +477,25 @@ def unfiltered_qualifiers(text: str, mentions: list[Mention]) -> list[str]:
         if q.group("noun") not in _EN_NOT_QUALIFIERS
     ]
     return list(dict.fromkeys(found))
+
+
+#: "新增/净增/new" right before a metric's name: the question asks for a flow.
+_ZH_NEW = re.compile(r"(?:新增加?|净增加?|新开户?|新获取?|新进|新拓|新)\s*的?\s*$")
+_EN_NEW = re.compile(r"\b(?:net new|newly acquired|newly added|new|additional|incremental)\s+$")
+
+
+def new_of_stock(catalog: Catalog, text: str, mention: Mention | None, code: str | None) -> str:
+    """The question's words when it asks for the *new* part of a stock ("新增客户数",
+    "new customers", "净增存款"): the catalog holds the month-end stock (active customers,
+    deposit balance), whose name matched, so the figure would be the stock itself — another
+    question. Empty when that is not so; a flow with "new" in its own name (新发卡量) is a
+    longer match and never gets here."""
+    if mention is None or code is None or code not in catalog.metrics:
+        return ""
+    if not catalog.is_stock(code):
+        return ""
+    before = text[max(0, mention.start - 16) : mention.start]
+    m = _ZH_NEW.search(before) or _EN_NEW.search(before)
+    if not m:
+        return ""
+    return (before[m.start() :] + text[mention.start : mention.end]).strip()

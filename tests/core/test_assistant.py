@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from bankpm_core.bootstrap import build_assistant
 from bankpm_core.config import Settings
+from bankpm_core.formatting import format_value
 from bankpm_core.users import UserContext
 from console.render import render
 
@@ -186,6 +187,37 @@ def test_a_period_still_to_come_is_not_answered_with_an_earlier_one(assistant, q
     answer = assistant.ask(question)
     assert answer.error is not None and answer.error.code == "no_data", answer.text
     assert "2026-10-31" in answer.text and answer.result is None
+
+
+TD_BALANCE = "SELECT SUM(balance) FROM deposit_balances WHERE product = 'TD' AND month = :m"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("定期存款上月新增存款", "注意：数据里没有「新增存款」这一指标"),
+        (
+            "How much new deposits did the time deposit get last month?",
+            "no figure for 'new deposits'",
+        ),
+    ],
+)
+def test_the_new_part_of_a_stock_is_answered_as_its_net_increase_and_says_so(
+    assistant, sample_engine, question: str, said: str
+) -> None:
+    """The data holds month-end balances, not inflows: the answer is the balance and its
+    change — the net increase, stated under the figure — not the balance passed off as
+    what is new."""
+    answer = assistant.ask(question)
+    assert answer.intent == "metric_query", answer.text
+    now = _direct(sample_engine, TD_BALANCE, m="2026-10-01")
+    before = _direct(sample_engine, TD_BALANCE, m="2026-09-01")
+    assert answer.result["value"] == pytest.approx(now)
+    assert answer.result["change"] == pytest.approx(now - before)
+    note = answer.blocks[1]
+    assert note.kind == "warning" and said in note.text
+    assert format_value(now - before, "amount", answer.language) in note.text
+    assert answer.result["new_of_stock"]
 
 
 def test_viewer_gets_no_product_numbers(assistant) -> None:

@@ -246,3 +246,61 @@ def test_no_tuned_metric_case_carries_an_unfiltered_qualifier(router) -> None:
         and route.query.extra.get("not_filtered")
     ]
     assert noted == []
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "words", "comparison"),
+    [
+        ("青春卡上月新增客户数", "active_customers", "新增客户数", "mom"),
+        ("上个月净增客户数按产品", "active_customers", "净增客户数", "mom"),
+        ("定期存款上月新增存款", "deposit_balance", "新增存款", "mom"),
+        (
+            "How many new customers did Steady get last month?",
+            "active_customers",
+            "new customers",
+            "mom",
+        ),
+        # a trend shows the stock month by month; no comparison is added
+        ("新增客户数趋势", "active_customers", "新增客户数", None),
+    ],
+)
+def test_the_new_part_of_a_stock_is_read_as_its_change(
+    router, question: str, metric: str, words: str, comparison: str | None
+) -> None:
+    """The catalog holds the stock (active customers, deposit balance), not its inflow: the
+    query asks for the stock and its change, and carries the user's words for the note."""
+    route = router.route(question)
+    assert route.intent == "metric_query" and route.query is not None, route
+    assert route.query.metric == metric
+    assert route.query.extra.get("new_of_stock") == words
+    assert route.query.comparison == comparison
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "青春卡上月新发卡量",  # a flow with "new" in its own name
+        "闪借上月放款金额",  # a flow
+        "青春卡上月活跃客户数",  # the stock, asked as the stock
+        "新产品的客户数",  # 新 qualifies the product, not the count
+        "What was the approval rate for new applicants?",  # a rate, no stock
+    ],
+)
+def test_no_new_of_stock_where_the_metric_answers_as_asked(router, question: str) -> None:
+    route = router.route(question)
+    assert route.query is None or "new_of_stock" not in route.query.extra, question
+
+
+def test_no_tuned_metric_case_reads_a_new_of_stock(router) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    cases = yaml.safe_load((Path(__file__).with_name("cases_tuned.yaml")).read_text("utf-8"))
+    noted = [
+        c["q"]
+        for c in cases["cases"]
+        if (route := router.route(c["q"])).query is not None
+        and route.query.extra.get("new_of_stock")
+    ]
+    assert noted == []
