@@ -234,11 +234,19 @@ PRICING_STRONG = _rx(
     rf"(?:price|rate) should (?:we|i) (?:set|charge|offer|use)|set (?:the|a) (?:price|rate) for|"
     rf"(?:suggest|recommend|propose)\w* .{{0,40}}(?:rate|price|pricing)){_R}"
 )
+#: "What should we charge young professionals for FlashLoan?": a price to set — when a
+#: product or segment is named (the parser checks); "What should we charge for a collection
+#: visit?" names nothing to price and stays a question for the rules.
+CHARGE_ASK = _rx(
+    rf"{_L}(?:what|how much)(?: (?:rate|interest rate|interest|apr))? (?:should|would|could) "
+    rf"(?:we|i) charge{_R}|(?:应该|应|该)收(?:多少|几个点)(?:的)?(?:利息|利率)"
+)
 #: "怎么给新产品定价 / how should we price a new product": asking for the method. With
 #: nothing named to price (no product, segment or channel) the methodology answers it;
 #: with one named, the pricing model does.
 HOW_TO = _rx(rf"怎么|如何|怎样|{_L}(?:how (?:do|should|can|would) (?:we|i|you|banks?)|how to){_R}")
 PRICING_WEAK = _rx(rf"定价|{_L}(?:pricing|priced?){_R}")
+PRICING_STRONG_SCORE = 4.5
 PRICING_WEAK_SCORE = 2.5  # ties with one knowledge cue go to knowledge ("定价方法论")
 
 OVERRIDE_KEYS: dict[str, str] = {
@@ -399,6 +407,7 @@ class Cues:
     feature: bool = False
     how_to: bool = False
     attribute: bool = False
+    charge_ask: bool = False
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -418,7 +427,7 @@ def read_cues(text: str, pricing_text: str) -> Cues:
     if YES_NO.search(text):
         knowledge += 1.5
     overrides = parse_overrides(text)
-    pricing = 4.5 if PRICING_STRONG.search(pricing_text) else 0.0
+    pricing = PRICING_STRONG_SCORE if PRICING_STRONG.search(pricing_text) else 0.0
     if not pricing and PRICING_WEAK.search(pricing_text):
         pricing = PRICING_WEAK_SCORE
     if overrides:
@@ -449,6 +458,7 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         feature=bool(FEATURE.search(text)),
         how_to=bool(HOW_TO.search(text)),
         attribute=bool(ATTRIBUTE.search(text)),
+        charge_ask=bool(CHARGE_ASK.search(text)),
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,

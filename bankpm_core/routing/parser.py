@@ -21,7 +21,7 @@ from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.periods import Period
 from bankpm_core.metrics.query import MetricQuery
 from bankpm_core.routing import clarify
-from bankpm_core.routing.cues import Cues, Ranking, read_cues, read_ranking
+from bankpm_core.routing.cues import PRICING_STRONG_SCORE, Cues, Ranking, read_cues, read_ranking
 from bankpm_core.routing.slots import (
     Facts,
     MetricChoice,
@@ -210,6 +210,11 @@ class Router:
         if p.unknown_products and not asks_data:
             knowledge += 5.0  # the data has no 助学贷款: the documents may, or bankpm says so
         pricing = p.cues.pricing
+        if not pricing and p.cues.charge_ask and p.facts.named:
+            # "What should we charge young professionals for FlashLoan?": a price to set;
+            # for a customer segment, no document sets one — the pricing model does
+            segment = 2.0 if "segment" in p.facts.members else 0.0
+            pricing = PRICING_STRONG_SCORE + segment
         if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
             pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request
         elif (p.cues.how_to or p.cues.rule or p.cues.definition) and not (
