@@ -165,10 +165,12 @@ class _MatchIndex:
 
 
 def _loose_contains(query: str, term: str, stems: frozenset[str]) -> bool:
-    """Multi-word terms must appear near each other, not scattered across the question —
-    in either order ("how many points do I earn" has "earn points"), with up to two other
-    words between neighbours; small words do not count ("visit a debtor's home" has
-    "visit the debtor", "repay the auto loan early" has "repay early")."""
+    """Multi-word terms must appear near each other, not scattered across the question.
+    Small words do not count. In the term's order, up to two other words may stand between
+    neighbours ("repay the auto loan early" has "repay early", "visit a debtor's home"
+    "visit the debtor"); in the other order the words must be next to each other ("how many
+    points do I earn" has "earn points", but "share customer data with a marketing partner"
+    has no "market share")."""
     if len(stems) <= 1:
         return True
     words = [w for w in _WORD.findall(term.lower()) if w not in EN_STOPWORDS]
@@ -176,8 +178,14 @@ def _loose_contains(query: str, term: str, stems: frozenset[str]) -> bool:
     positions = [[i for i, t in enumerate(tokens) if t.startswith(w[:4])] for w in words]
     if not words or any(not p for p in positions):
         return False
-    allowed = 3 * (len(words) - 1)  # up to two other words between neighbours
-    return any(max(combo) - min(combo) <= allowed for combo in itertools.product(*positions))
+    in_order = 3 * (len(words) - 1)  # up to two other words between neighbours
+    adjacent = len(words) - 1
+    for combo in itertools.product(*positions):
+        span = max(combo) - min(combo)
+        ordered = all(a < b for a, b in itertools.pairwise(combo))
+        if span <= (in_order if ordered else adjacent):
+            return True
+    return False
 
 
 _WORD = re.compile(r"[a-z0-9]+")

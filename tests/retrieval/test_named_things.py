@@ -139,7 +139,11 @@ def test_a_multi_word_lexicon_term_matches_in_either_order_across_small_words() 
     assert "ab_test" in ids("How do we run an A/B test?")  # "AB test"
     # small words do not count as words between: "repay … early" is two words apart here
     assert "early_repayment" in ids("Can I repay the auto loan early without a fee?")
-    # …but not words scattered across the question
+    # in the other order the words must be neighbours: a noun compound is not split
+    assert "competitor_benchmarking" not in ids(
+        "Can we share customer data with a marketing partner?"
+    )
+    # …and not words scattered across the question
     assert "home_visit" not in ids("Our home loan office is downtown; may customers visit?")
 
 
