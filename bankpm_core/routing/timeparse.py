@@ -697,12 +697,44 @@ def default_period(today: date, grain: Grain | None = None) -> Period:
     return Period(start, end, grain)
 
 
+_VERSUS = re.compile(r"比|对比|相比|比较|\bvs\.?|\bversus\b|\bcompared\b|\bagainst\b")
+_STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _compared_periods(
+    atoms: list[_Atom], text: str
+) -> tuple[Comparison | None, list[_Atom], list[tuple[int, int]]]:
+    """Two periods set against each other ("10月逾期率和9月比", "Q3 … compared with Q2"):
+    the later one is the period, the earlier one its comparison — the one before it
+    (prev) or the same one a year before (yoy). Without this the second was dropped and
+    the figure came without the comparison asked for. Two other periods of one grain are
+    shown together, with those between them."""
+    if len(atoms) < 2 or not _VERSUS.search(mask(text, [a.span for a in atoms])):
+        return None, atoms, []
+    first, second = atoms[0], atoms[1]
+    focus, base = (first, second) if first.start > second.start else (second, first)
+    step = _STEP_MONTHS.get(focus.grain)
+    if step is None or base.grain != focus.grain:
+        return None, atoms, []
+    if (base.start, base.end) == (add_months(focus.start, -step), focus.start):
+        found: Comparison = "prev"
+    elif base.start == add_months(focus.start, -12) and step < 12:
+        found = "yoy"
+    else:  # "10月对比6月": both, with the months between, one bucket each
+        both = _Atom(base.start, focus.end, focus.grain, first.span)
+        return None, [both, *atoms[2:]], [second.span]
+    return found, [focus, *atoms[2:]], [base.span]
+
+
 def parse_time(text: str, today: date) -> TimeParse:
     """Parse normalised text (see ``text.normalize``) for period, trend and comparison."""
     comparison, comparison_spans = _find_comparison(text)
     rest = mask(text, comparison_spans)
     atoms = _combine(_find_atoms(rest, today), rest, today)
     atoms = [_extend_since(a, rest, today) for a in atoms]
+    if comparison is None:
+        comparison, atoms, base_spans = _compared_periods(atoms, rest)
+        comparison_spans = [*comparison_spans, *base_spans]
     period_spans = [a.span for a in atoms]
     trend_grain, trend_spans = _find_trend(mask(rest, period_spans), comparison is not None)
     tomorrow = today + timedelta(days=1)

@@ -169,3 +169,32 @@ def test_more_expressions(expression: str, expected: tuple[str, str, str]) -> No
 )
 def test_metric_names_are_not_time(text: str) -> None:
     assert not parse_time(normalize(text), TODAY).explicit
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "comparison"),
+    [
+        # the earlier of two periods set against each other is the comparison
+        ("闪借10月逾期率和9月比", OCTOBER, "prev"),
+        ("闪借9月逾期率和10月相比", OCTOBER, "prev"),
+        ("FLASH overdue rate in October compared with September", OCTOBER, "prev"),
+        ("闪借Q3各客群逾期率，和Q2比", Q3, "prev"),
+        ("闪借10月逾期率对比去年10月", OCTOBER, "yoy"),
+        # not the one before nor a year before: both, with the months between
+        ("闪借10月逾期率对比6月", ("2026-06-01", "2026-10-31", "month"), None),
+    ],
+)
+def test_two_periods_set_against_each_other(
+    text: str, period: tuple[str, str, str], comparison: str | None
+) -> None:
+    """The second period used to be dropped: October's figure came without September's."""
+    parsed = parse_time(normalize(text), TODAY)
+    assert parsed.period.to_json() == dict(zip(("start", "end", "grain"), period, strict=True))
+    assert parsed.comparison == comparison
+
+
+def test_two_periods_without_a_comparison_word_stay_as_they_were() -> None:
+    # "9月和10月" is one span of both months, as before
+    parsed = parse_time(normalize("9月和10月逾期率"), TODAY)
+    assert parsed.period.to_json() == {"start": "2026-09-01", "end": "2026-10-31", "grain": "month"}
+    assert parsed.comparison is None
