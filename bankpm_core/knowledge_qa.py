@@ -338,8 +338,17 @@ class KnowledgeBase:
         lines: list[str] = []
         qa = self.searcher.analyse(question)
         first = 4 if _ENUMERATION.search(question) else 2  # "哪些…": several items
+        passages = list(g.passages)
         for n, p in enumerate(g.passages, start=1):
             quote = self._quote(p, question, limit=first if n == 1 else 1, qa=qa)
+            citations.append(_citation(n, p, quote))
+            lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
+            if n == 1 and (ref := self._referred_to(question, p, quote, passages)):
+                # the rule quoted defers to another document ("按《催收行为管理办法》的
+                # 规定保存"): what that document says is the rest of the answer
+                passages.append(ref)
+        for n, p in enumerate(passages[len(g.passages) :], start=len(g.passages) + 1):
+            quote = self._quote(p, question, limit=1, qa=qa)
             citations.append(_citation(n, p, quote))
             lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
         blocks = []
@@ -349,7 +358,7 @@ class KnowledgeBase:
             else "According to the documents in the knowledge base:"
         )
         blocks.append(TextBlock(kind="paragraph", text=intro + "\n" + "\n".join(lines)))
-        other = [p for p in g.passages if p.language != lang]
+        other = [p for p in passages if p.language != lang]
         if other:
             blocks.append(
                 TextBlock(kind="note", text=_other_language_note(lang, other[0].language))
@@ -369,9 +378,34 @@ class KnowledgeBase:
             blocks=blocks,
             citations=citations,
             grounded=True,
-            sources=list(dict.fromkeys(p.source for p in g.passages)),
+            sources=list(dict.fromkeys(p.source for p in passages)),
             result={"confidence": round(g.confidence, 3), "out_of_scope": _borders(g)},
         )
+
+    def _referred_to(
+        self, question: str, p: Passage, quote: str, have: Sequence[Passage]
+    ) -> Passage | None:
+        """The passage of another indexed document that the quote defers to by its title
+        (《示例银行公平信贷与定价政策》§ 3): that article when one is named, else that
+        document's passage that best answers the question. None when the quote names no
+        indexed document, or one already cited."""
+        snap = self.index.snapshot()
+        titles = snap.derived(
+            "titles", lambda: {m.get("title", ""): m.get("source", "") for m in snap.meta}
+        )
+        cited = {c.source for c in have}
+        for m in _REFERENCE.finditer(quote):
+            source = titles.get(m.group(1))
+            if not source or source == p.source or source in cited:
+                continue
+            article = m.group(2)
+            query = f"{question} 《{m.group(1)}》{article or ''}"
+            for found in self.search(query, k=10):
+                if found.source == source and (
+                    not article or found.section.startswith(_article_label(article))
+                ):
+                    return found
+        return None
 
     def _llm_compose(
         self, question: str, lang: Lang, passages: Sequence[Passage]
@@ -482,6 +516,16 @@ def _plain(sentence: str) -> str:
 
 def _is_zh(s: str) -> bool:
     return bool(_HAN.search(s))
+
+
+#: A document named in a quote, and the article after it: 《…管理办法》, 《…政策》§ 3.
+_REFERENCE = re.compile(
+    r"《([^《》]{2,60})》\s*(第[一二三四五六七八九十百零〇\d]+条|§\s*\d+(?:\.\d+)*)?"
+)
+
+
+def _article_label(article: str) -> str:
+    return re.sub(r"§\s*", "§ ", article.strip())
 
 
 def _citation(n: int, p: Passage, quote: str) -> Citation:

@@ -488,3 +488,38 @@ def test_a_broken_glossary_turns_knowledge_off_and_says_why(sample_db, clock, tm
     assert "bad glossary terms.yaml" in en.text
     data = assistant.ask("闪借上月逾期率是多少")
     assert data.error is None and data.intent == "metric_query"
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "referred"),
+    [
+        # 第十五条 says recordings are kept "按《…催收行为管理办法》的规定"; 第十九条 says 5 years
+        (
+            "How long do we keep call recordings of collection calls?",
+            ("regulations/personal_information_policy.md", "第十五条"),
+            ("regulations/collection_conduct_policy.md", "第十九条"),
+        ),
+        # the manual's cost cap is "低于《示例银行公平信贷与定价政策》§ 3 规定的 24% 上限"
+        (
+            "What is the maximum APR we can charge on consumer loans?",
+            ("products/flash.md", "定价与费用"),
+            ("regulations/fair_lending_policy_en.md", "§ 3 Maximum comprehensive annualised cost"),
+        ),
+    ],
+)
+def test_a_rule_that_defers_to_another_document_brings_that_document_s_article(
+    assistant, question, first, referred
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.grounded is True, answer.text
+    cited = _sources(answer)
+    assert cited[0] == first, cited
+    assert referred in cited, cited
+    assert any(source.endswith(referred[0]) for source in answer.sources)
+
+
+def test_a_reference_to_a_document_not_in_the_index_is_not_followed(assistant) -> None:
+    """第一条 names national laws the bank does not index: nothing is added for them."""
+    answer = assistant.ask("个人信息保护管理办法是根据哪些法律制定的？")
+    assert answer.grounded is True, answer.text
+    assert {doc for doc, _ in _sources(answer)} == {"regulations/personal_information_policy.md"}
