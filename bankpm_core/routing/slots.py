@@ -314,12 +314,16 @@ def unknown_english_products(text: str, mentions: list[Mention]) -> list[str]:
         m.group(0)
         for m in _EN_PRODUCT.finditer(text)
         if m.group("mod") not in _EN_GENERIC_MODIFIERS
+        and not _EN_NOT_A_NAME.search(m.group("mod"))
         and not any(s < m.end("mod") and m.start() < e for s, e in taken)
     ]
 
 
 #: An English product name: a word before loan/card/mortgage ("student loan", "debit card")
 _EN_PRODUCT = re.compile(r"\b(?P<mod>[a-z][a-z-]{2,}) (?:loans?|cards?|mortgages?)\b")
+#: A superlative, comparative, participle or adverb ranks or describes; it names no
+#: product ("which region has the highest card activation rate", "approved loans").
+_EN_NOT_A_NAME = re.compile(r"(?:est|ed|ly)$|^(?:higher|lower|bigger|smaller|larger|better|worse)$")
 #: Words that qualify a category, ask or count rather than name a product.
 _EN_GENERIC_MODIFIERS = frozenset(
     [

@@ -174,6 +174,9 @@ def test_english_categories_and_catalog_products_still_ask_for_data(router) -> N
         ("car loan balance last month", ["AUTO"]),
         ("business loan disbursements last month", ["SME"]),
         ("how many cards did we issue last month", None),
+        # a superlative or participle before "card"/"loan" ranks or describes, names nothing
+        ("Which region has the highest card activation rate?", None),
+        ("the lowest card activation rate by channel", None),
     ):
         route = router.route(question)
         assert route.intent == "metric_query", question
