@@ -29,6 +29,7 @@ from bankpm_core.metrics.present import (
     note_unfiltered,
 )
 from bankpm_core.metrics.query import MetricQuery
+from bankpm_core.metrics.shares import shares_of
 from bankpm_core.routing.cues import METHOD_QUESTION
 from bankpm_core.routing.types import Route
 from bankpm_core.users import CONSOLE_USER, UserContext
@@ -65,6 +66,13 @@ class Capability(Protocol):
     """Knowledge, pricing, complaints: each answers a routed question."""
 
     def answer(self, question: str, route: Route, user: UserContext) -> Answer: ...
+
+
+#: 占比 asked of a figure that nothing narrows ("理财规模占比"): of what total is unsaid.
+_NO_SHARE = {
+    "zh": "问的是占比，但没有说占哪部分：请指明产品、客群、渠道或区域（如“高净值客户的理财规模占比”），或按它拆分（如“各渠道放款金额占比”）。",
+    "en": "You asked for a share, but not of which part: name a product, segment, channel or region ('share of AUM held by high net worth customers'), or split by one ('disbursements by channel, share of total').",
+}
 
 
 @dataclass
@@ -143,7 +151,10 @@ class Assistant:
             return self._refuse_role(text, lang, route, user)
         if route.intent == "metric_query" and route.query is not None:
             query, result, moved = self._run_latest(route.query, lang)
-            answer = metric_answer(self.catalog, result, text, lang)
+            shares = shares_of(self.metrics, result) if query.extra.get("share") else None
+            answer = metric_answer(self.catalog, result, text, lang, shares)
+            if query.extra.get("share") and shares is None:
+                answer.blocks.insert(1, TextBlock(kind="note", text=_NO_SHARE[lang]))
             for code in query.extra.get("also_asked", ()):
                 self._add_metric(answer, query, code, lang)
             note_unfiltered(answer, query.extra.get("not_filtered", []))

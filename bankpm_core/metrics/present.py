@@ -19,6 +19,7 @@ from bankpm_core.metrics.catalog import Catalog, MetricSpec
 from bankpm_core.metrics.engine import MetricResult
 from bankpm_core.metrics.periods import period_label
 from bankpm_core.metrics.query import MetricQuery
+from bankpm_core.metrics.shares import Shares
 
 CMP_LABEL = {
     "zh": {"mom": "环比", "qoq": "环比", "yoy": "同比", "prev_period": "较上期"},
@@ -143,7 +144,18 @@ def _trend_headline(
     return text + f"; {best}: {_bucket_label(peak, frame.loc[peak, 'bucket_end'], grain, lang)}"
 
 
-def _table(catalog: Catalog, result: MetricResult, lang: str) -> Table:
+def _share_line(catalog: Catalog, shares: Shares, metric: MetricSpec, lang: str) -> str:
+    dim = catalog.dimensions[shares.dimension].name(lang)
+    share = format_value(shares.of[""], "percent", lang)
+    total = format_value(shares.total, metric.unit, lang)
+    if lang == "zh":
+        return f"占全部{dim}合计（{total}）的 {share}。"
+    return f"That is {share} of the total across every {dim} ({total})."
+
+
+def _table(
+    catalog: Catalog, result: MetricResult, lang: str, shares: Shares | None = None
+) -> Table:
     metric = result.metric
     dims = list(result.query.breakdown)
     cmp = result.query.comparison
@@ -173,7 +185,13 @@ def _table(catalog: Catalog, result: MetricResult, lang: str) -> Table:
             )
             change = rec.get("change") if in_points else rec.get("change_rel")
             row.append(None if is_missing(change) else float(change))
+        if shares is not None and dims:  # shares are of the latest bucket's total
+            latest = rec["bucket_start"] == result.frame["bucket_start"].max()
+            row.append(shares.of.get(str(rec.get(shares.dimension))) if latest else None)
         rows.append(row)
+    if shares is not None and dims:
+        columns.append("占比" if lang == "zh" else "Share")
+        units.append("percent")
     return Table(title=metric.name(lang), columns=columns, rows=rows, units=units)
 
 
@@ -269,10 +287,20 @@ def definition_for(metric: MetricSpec, lang: str) -> Definition:
     )
 
 
-def metric_answer(catalog: Catalog, result: MetricResult, question: str, lang: str) -> Answer:
+def metric_answer(
+    catalog: Catalog,
+    result: MetricResult,
+    question: str,
+    lang: str,
+    shares: Shares | None = None,
+) -> Answer:
+    """The answer for one metric result; ``shares`` (asked with 占比 / "share of") adds
+    each figure's share of the total across one dimension."""
     metric = result.metric
     frame = result.frame
     blocks = [TextBlock(kind="headline", text=_headline(catalog, result, lang))]
+    if shares is not None and "" in shares.of:
+        blocks.append(TextBlock(kind="paragraph", text=_share_line(catalog, shares, metric, lang)))
     many = len(frame) > 1
     if many and len(frame) <= 12 and result.query.breakdown:
         lines = []
@@ -287,6 +315,9 @@ def metric_answer(catalog: Catalog, result: MetricResult, question: str, lang: s
                 line += (
                     format_change(rec.get("change"), rec.get("change_rel"), metric.unit, lang) + ")"
                 )
+            if shares is not None and str(rec.get(shares.dimension)) in shares.of:
+                share = format_value(shares.of[str(rec[shares.dimension])], "percent", lang)
+                line += f"，占比 {share}" if lang == "zh" else f", share {share}"
             lines.append(line)
         blocks.append(TextBlock(kind="paragraph", text="\n".join(lines)))
     defin = definition_for(metric, lang)
@@ -309,7 +340,7 @@ def metric_answer(catalog: Catalog, result: MetricResult, question: str, lang: s
     blocks.append(TextBlock(kind="note", text=source))
     for zh, en in result.notes:
         blocks.append(TextBlock(kind="note", text=zh if lang == "zh" else en))
-    tables = [_table(catalog, result, lang)] if many or result.query.comparison else []
+    tables = [_table(catalog, result, lang, shares)] if many or result.query.comparison else []
     chart = _chart(catalog, result, lang)
     last_rows = frame[frame["bucket_start"] == frame["bucket_start"].max()]
     summary: dict[str, Any] = {"metric": metric.code, "unit": metric.unit, "rows": result.rows()}
@@ -319,6 +350,12 @@ def metric_answer(catalog: Catalog, result: MetricResult, question: str, lang: s
         if result.query.comparison:
             for key in ("compare_value", "change", "change_rel"):
                 summary[key] = None if is_missing(row.get(key)) else float(row[key])
+    if shares is not None:
+        summary["share_of"] = {"dimension": shares.dimension, "total": shares.total}
+        if "" in shares.of:
+            summary["share"] = shares.of[""]
+        else:
+            summary["shares"] = dict(shares.of)
     return Answer(
         question=question,
         language=lang,  # type: ignore[arg-type]

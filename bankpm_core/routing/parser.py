@@ -34,6 +34,7 @@ from bankpm_core.routing.slots import (
     is_time_metric,
     new_of_stock,
     product_kinds,
+    share_reading,
     unfiltered_qualifiers,
     unknown_english_products,
     unknown_products,
@@ -297,7 +298,9 @@ class Router:
         return wanted
 
     def _metric_route(self, p: _Parsed, scores: dict[RouteIntent, float]) -> Route:
-        code = p.choice.code or ""
+        # "逾期余额占比" is the overdue rate; "高净值客户的理财规模占比" adds a share
+        chosen, share = share_reading(self.catalog, p.text, p.choice.code)
+        code = chosen or ""
         period = p.time.period
         breakdown = p.breakdown
         order, top_n = p.ranking.order, p.ranking.top_n
@@ -327,6 +330,8 @@ class Router:
             query.extra["not_filtered"] = p.unfiltered
         if p.new_of_stock:
             query.extra["new_of_stock"] = p.new_of_stock
+        if share:
+            query.extra["share"] = True
         reason = f"metric {code} from '{p.original[p.choice.mention.start : p.choice.mention.end]}'"
         return Route(
             "metric_query",

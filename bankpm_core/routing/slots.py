@@ -503,3 +503,34 @@ def new_of_stock(catalog: Catalog, text: str, mention: Mention | None, code: str
     if not m:
         return ""
     return (before[m.start() :] + text[mention.start : mention.end]).strip()
+
+
+#: "占比", "what share of", "percentage of": a figure as a share of a total.
+SHARE_ASK = re.compile(
+    r"占比|比重|所占比例|占.{0,12}?(?:的)?(?:比例|百分之几|百分比)|"
+    r"\b(?:what share of|share of (?!market)|(?:what )?percentage of|proportion of|"
+    r"what percent(?:age)? of|how much of)\b",
+    re.IGNORECASE,
+)
+#: A share of a loan balance that names its part is that part's rate ("逾期余额占比",
+#: "what share of FlashLoan balance is overdue"): first match wins, the narrowest first.
+_SHARE_RATES = (
+    (re.compile(r"不良|\bnpl\b|non-?performing", re.IGNORECASE), "npl_ratio"),
+    (re.compile(r"m3|90\s*(?:天|days?|\+)|严重逾期", re.IGNORECASE), "overdue_rate_m3"),
+    (re.compile(r"逾期|overdue|past[- ]due|delinquen", re.IGNORECASE), "overdue_rate"),
+)
+_BALANCES = ("loan_balance", "overdue_balance", "npl_balance")
+
+
+def share_reading(catalog: Catalog, text: str, code: str | None) -> tuple[str | None, bool]:
+    """The metric a share question asks for, and whether to add each figure's share of a
+    total: the part's rate for a loan balance's named part; a share of the total for any
+    other count or amount; nothing new for a rate (it is a ratio already)."""
+    if code is None or not SHARE_ASK.search(text):
+        return code, False
+    if code in _BALANCES:
+        for words, rate in _SHARE_RATES:
+            if words.search(text) and rate in catalog.metrics:
+                return rate, False
+    spec = catalog.metrics.get(code)
+    return code, bool(spec and spec.unit in ("count", "amount"))

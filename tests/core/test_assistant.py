@@ -220,6 +220,67 @@ def test_the_new_part_of_a_stock_is_answered_as_its_net_increase_and_says_so(
     assert answer.result["new_of_stock"]
 
 
+WEALTH_OCT = (
+    "SELECT SUM(balance) FROM deposit_balances WHERE product = 'WM_STABLE' AND month = '2026-10-01'"
+)
+DISBURSED_OCT = (
+    "SELECT channel, SUM(amount) FROM loans "
+    "WHERE disbursed_on BETWEEN '2026-10-01' AND '2026-10-31' GROUP BY channel"
+)
+
+
+@pytest.mark.parametrize(
+    "question", ["高净值客户上月的理财规模占比", "HNW share of wealth AUM last month"]
+)
+def test_a_share_is_the_figure_over_the_total_across_its_dimension(
+    assistant, sample_engine, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent == "metric_query", answer.text
+    total = _direct(sample_engine, WEALTH_OCT)
+    hnw = _direct(sample_engine, WEALTH_OCT + " AND segment = 'HNW'")
+    assert answer.result["value"] == pytest.approx(hnw)
+    assert answer.result["share"] == pytest.approx(hnw / total)
+    assert answer.result["share_of"] == {"dimension": "segment", "total": pytest.approx(total)}
+    assert format_value(hnw / total, "percent", answer.language) in answer.blocks[1].text
+
+
+def test_a_split_asked_as_shares_gives_each_member_s_share(assistant, sample_engine) -> None:
+    answer = assistant.ask("各渠道上月放款金额占比")
+    with sample_engine.connect() as conn:
+        by_channel = {c: float(v) for c, v in conn.execute(text(DISBURSED_OCT))}
+    total = sum(by_channel.values())
+    assert answer.result["shares"] == pytest.approx({c: v / total for c, v in by_channel.items()})
+    table = answer.tables[0]
+    assert table.columns[-1] == "占比" and table.units[-1] == "percent"
+    for channel, share in answer.result["shares"].items():
+        assert f"占比 {format_value(share, 'percent', 'zh')}" in answer.blocks[1].text, channel
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("闪借上月逾期余额占比", "overdue_rate"),
+        ("What share of FlashLoan balance is overdue?", "overdue_rate"),
+    ],
+)
+def test_a_share_of_a_balance_that_names_its_part_is_that_part_s_rate(
+    assistant, sample_engine, question: str, metric: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.query["metric"] == metric, answer.text
+    assert answer.result["value"] == pytest.approx(
+        _direct(sample_engine, FLASH_OCT_M1, m="2026-10-01"), rel=1e-12
+    )
+    assert "share" not in answer.result
+
+
+def test_a_share_of_nothing_named_says_what_is_missing(assistant) -> None:
+    answer = assistant.ask("上月理财规模占比")
+    assert "share" not in answer.result
+    assert any("没有说占哪部分" in b.text for b in answer.blocks)
+
+
 def test_viewer_gets_no_product_numbers(assistant) -> None:
     answer = assistant.ask("闪借上个月逾期率", UserContext(user_id="v", role="viewer"))
     assert answer.error is not None and answer.error.code == "forbidden"
