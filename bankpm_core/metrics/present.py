@@ -109,9 +109,17 @@ def _headline(catalog: Catalog, result: MetricResult, lang: str) -> str:
     by = ("、" if lang == "zh" else ", ").join(catalog.dimensions[d].name(lang) for d in dims)
     if len(ranked) == 1:
         return f"{head}：{member(hi)} {hv}" if lang == "zh" else f"{head}: {member(hi)} {hv}"
+    # two members set side by side ("闪借的逾期率比车贷高多少"): say by how much they differ
+    gap = ""
+    if len(ranked) == 2:
+        diff = format_change(hi["value"] - lo["value"], None, metric.unit, lang).lstrip("+")
+        if metric.unit not in ("percent", "rate") and lo["value"]:
+            rel = format_change(1.0, hi["value"] / lo["value"] - 1, metric.unit, lang)
+            diff += f"（{rel}）" if lang == "zh" else f" ({rel})"
+        gap = f"，相差 {diff}" if lang == "zh" else f", a gap of {diff}"
     if lang == "zh":
-        return f"{head}（按{by}）：最高 {member(hi)} {hv}，最低 {member(lo)} {lv}"
-    return f"{head} by {by}: highest {member(hi)} {hv}, lowest {member(lo)} {lv}"
+        return f"{head}（按{by}）：最高 {member(hi)} {hv}，最低 {member(lo)} {lv}{gap}"
+    return f"{head} by {by}: highest {member(hi)} {hv}, lowest {member(lo)} {lv}{gap}"
 
 
 def _trend_headline(

@@ -281,6 +281,25 @@ def test_a_share_of_nothing_named_says_what_is_missing(assistant) -> None:
     assert any("没有说占哪部分" in b.text for b in answer.blocks)
 
 
+M1_OF = """
+SELECT SUM(CASE WHEN dpd > 30 THEN balance ELSE 0 END) * 1.0 / SUM(balance)
+FROM loan_snapshots WHERE product = :p AND month = '2026-10-01'
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["闪借上月的逾期率比车贷高多少", "FlashLoan vs auto loan overdue rate last month"]
+)
+def test_two_members_side_by_side_say_by_how_much_they_differ(
+    assistant, sample_engine, question: str
+) -> None:
+    answer = assistant.ask(question)
+    gap = _direct(sample_engine, M1_OF, p="FLASH") - _direct(sample_engine, M1_OF, p="AUTO")
+    pp = f"{abs(round(gap * 100, 2)):.2f}pp"
+    assert pp in answer.blocks[0].text, answer.blocks[0].text
+    assert ("相差" if answer.language == "zh" else "a gap of") in answer.blocks[0].text
+
+
 def test_viewer_gets_no_product_numbers(assistant) -> None:
     answer = assistant.ask("闪借上个月逾期率", UserContext(user_id="v", role="viewer"))
     assert answer.error is not None and answer.error.code == "forbidden"
