@@ -10,6 +10,7 @@ chart. Deposit and wealth products get the customer-rate answer instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,14 @@ def _pct(value: Any, lang: str) -> str:
     return format_value(float(value), "percent", lang)
 
 
+def _shift_text(change: float, lang: str) -> str:
+    """ "（上调 0.50pp）" / " (up 0.50pp)": how the question moved an assumption."""
+    size = f"{abs(change) * 100:.2f}pp"
+    if lang == "zh":
+        return f"（{'上调' if change > 0 else '下调'} {size}）"
+    return f" ({'up' if change > 0 else 'down'} {size})"
+
+
 @dataclass
 class PricingCapability:
     config: PricingConfig
@@ -99,9 +108,11 @@ class PricingCapability:
             return self._savings_answer(question, lang, product, kind, segment)
         if product not in self.config.products:
             return self._not_configured(question, lang, product)
+        shifts = slots.get("shifts") or {}
+        overrides = overrides.shifted(self.config, product, shifts)  # bad input raises
         assumptions = assumptions_for(self.config, product, overrides)
         result = price(self.config, self.history, Cell(product, segment, channel), assumptions)
-        return self._pricing_answer(question, lang, result, overrides)
+        return self._pricing_answer(question, lang, result, overrides, shifts)
 
     # -- slot resolution -----------------------------------------------------------
     def _member(self, dimension: str, value: Any) -> str | None:
@@ -230,7 +241,12 @@ class PricingCapability:
         return " × ".join(parts)
 
     def _pricing_answer(
-        self, question: str, lang: str, r: PricingResult, overrides: Overrides
+        self,
+        question: str,
+        lang: str,
+        r: PricingResult,
+        overrides: Overrides,
+        shifts: Mapping[str, float] | None = None,
     ) -> Answer:
         cell, risk, a = r.cell, r.risk, r.assumptions
         name = self._cell_name(cell, lang)
@@ -241,6 +257,7 @@ class PricingCapability:
         if overrides.as_dict():
             changed = ", ".join(
                 f"{k.upper() if k in ('roe', 'ftp') else k} = {_pct(v, lang)}"
+                + (_shift_text(float(shifts[k]), lang) if shifts and k in shifts else "")
                 for k, v in overrides.as_dict().items()
             )
             blocks.append(

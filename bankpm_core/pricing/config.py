@@ -222,6 +222,33 @@ class Overrides:
             values[key] = number if key == "capital_ratio" else Rate(number)
         return cls(**values)
 
+    def shifted(
+        self, config: PricingConfig, product: str, shifts: Mapping[str, Any] | None
+    ) -> Overrides:
+        """These overrides with the question's changes applied ("资金成本上调50个基点":
+        FTP = the product's FTP + 0.50pp), checked against the same limits."""
+        if not shifts:
+            return self
+        unknown = [k for k in shifts if k not in OVERRIDE_KEYS]
+        if unknown:
+            raise BadInputError(
+                f"无法识别的定价假设：{', '.join(unknown)}。",
+                f"Unknown pricing assumption(s): {', '.join(unknown)}.",
+            )
+        prod = config.product(product)
+        base: dict[str, Decimal] = {
+            "roe": config.target_roe.value,
+            "ftp": prod.ftp.value,
+            "margin": config.target_margin.value,
+            "opex": prod.opex_ratio.value,
+            "capital_ratio": prod.capital_ratio,
+        }
+        values: dict[str, Any] = self.as_dict()
+        for key, change in shifts.items():
+            start = to_decimal(values[key]) if key in values else base[key]
+            values[key] = start + to_decimal(change)
+        return Overrides.from_slots(values)
+
     def is_empty(self) -> bool:
         return all(getattr(self, k) is None for k in OVERRIDE_KEYS)
 

@@ -256,14 +256,31 @@ OVERRIDE_KEYS: dict[str, str] = {
     "opex": r"opex|运营成本|营运成本|经营成本|operating cost|cost ratio|成本率|费用率",
     "capital_ratio": r"capital ratio|资本占用|资本比例|资本系数|capital charge|capital requirement",
 }
-_VALUE = r"(?<![\d.])([-−]?\d{1,6}(?:\.\d{1,6})?)\s*(%|个点|个百分点|bps|bp|基点)?"
+_VALUE = r"(?<![\d.])([-−]?\d{1,6}(?:\.\d{1,6})?)\s*(%|个百分点|个基点|个点|bps|bp|基点)?"
 _OVERRIDES = tuple(
     (
         key,
         re.compile(
-            rf"(?:{pattern})\s*(?:[:=]|为|是|取|按|设为|设定为|定为|到|of|at|is|to|=)?\s*{_VALUE}"
+            rf"(?:{pattern})\s*(?:[:=]|为|是|取|按|设为|设定为|定为|到|of|at|is|to|=|"
+            rf"(?:提高|上调|下调|降低|调整|调|降|升|增加|减少|raised|cut|changed)\s*(?:到|至|为|to))?"
+            rf"\s*{_VALUE}"
         ),
         re.compile(rf"{_VALUE}\s*(?:的)?\s*(?:{pattern})"),
+    )
+    for key, pattern in OVERRIDE_KEYS.items()
+)
+
+_UP = r"上调|上升|提高|增加|上浮|调高|抬高|加|涨|升|goes up|rises?|increases?|is raised|up"
+_DOWN = r"下调|下降|降低|减少|下浮|调低|减|降|goes down|falls?|decreases?|is cut|down"
+#: "资金成本上调50个基点", "FTP up 50bp", "ROE 提高2个点": a change to the assumption, not its
+#: new value ("提高到 3%" sets it: 到/至/to make it absolute, read by _OVERRIDES).
+_SHIFTS = tuple(
+    (
+        key,
+        re.compile(
+            rf"(?:{pattern})\s*(?:再|要|将)?\s*(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s*(?:了|by)?\s*"
+            rf"(?!到|至|to\b){_VALUE}"
+        ),
     )
     for key, pattern in OVERRIDE_KEYS.items()
 )
@@ -401,6 +418,7 @@ class Cues:
     status: bool = False
     growth: bool = False
     overrides: dict[str, float] = field(default_factory=dict)
+    shifts: dict[str, float] = field(default_factory=dict)
     rule: bool = False
     permission: bool = False
     means: bool = False
@@ -426,11 +444,12 @@ def read_cues(text: str, pricing_text: str) -> Cues:
     knowledge += min(1.5, 1.0 * _hits(KNOWLEDGE_WEAK, text))
     if YES_NO.search(text):
         knowledge += 1.5
-    overrides = parse_overrides(text)
+    shifts = parse_shifts(text)
+    overrides = {k: v for k, v in parse_overrides(text).items() if k not in shifts}
     pricing = PRICING_STRONG_SCORE if PRICING_STRONG.search(pricing_text) else 0.0
     if not pricing and PRICING_WEAK.search(pricing_text):
         pricing = PRICING_WEAK_SCORE
-    if overrides:
+    if overrides or shifts:
         pricing = pricing + 1.0 if pricing else 2.5
     theme = 5.5 if COMPLAINT_THEME.search(text) else 0.0
     if theme and COMPLAINT_COUNT.search(text):
@@ -462,17 +481,29 @@ def read_cues(text: str, pricing_text: str) -> Cues:
         status=bool(STATUS.search(text)),
         growth=bool(GROWTH.search(text)),
         overrides=overrides,
+        shifts=shifts,
     )
 
 
 def _fraction(value: str, unit: str | None, key: str) -> float:
     # a negative value is passed on as asked: the pricing model rejects it with a clear message
     number = float(value.replace("−", "-"))
-    if unit in ("bp", "bps", "基点"):
+    if unit in ("bp", "bps", "基点", "个基点"):
         return round(number / 10000, 6)
     if unit or abs(number) >= 1 or key not in ("roe", "capital_ratio"):
         return round(number / 100, 6)
     return number
+
+
+def parse_shifts(text: str) -> dict[str, float]:
+    """ "资金成本上调50个基点" / "FTP down 20bp" -> signed changes by key, as fractions."""
+    found: dict[str, float] = {}
+    for key, pattern in _SHIFTS:
+        m = pattern.search(text)
+        if m:
+            size = _fraction(m.group(3), m.group(4) or "%", key)
+            found[key] = -size if m.group("down") else size
+    return found
 
 
 def parse_overrides(text: str) -> dict[str, float]:

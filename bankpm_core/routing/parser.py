@@ -216,11 +216,10 @@ class Router:
             # for a customer segment, no document sets one — the pricing model does
             segment = 2.0 if "segment" in p.facts.members else 0.0
             pricing = PRICING_STRONG_SCORE + segment
-        if not p.cues.pricing_strong and not p.cues.overrides and not p.facts.named:
+        changes = p.cues.overrides or p.cues.shifts
+        if not p.cues.pricing_strong and not changes and not p.facts.named:
             pricing = 0.0  # "price" alone ("bitcoin price") is not a pricing request
-        elif (p.cues.how_to or p.cues.rule or p.cues.definition) and not (
-            p.cues.overrides or p.facts.named
-        ):
+        elif (p.cues.how_to or p.cues.rule or p.cues.definition) and not (changes or p.facts.named):
             # "怎么给新产品定价", "What does RAROC below target ROE trigger?", "RAROC怎么算":
             # the method or the rule, from the documents — nothing is named to price
             knowledge = max(knowledge, pricing + 0.5)
@@ -359,6 +358,7 @@ class Router:
                 "segment": self._first(p, "segment"),
                 "channel": self._first(p, "channel"),
                 "overrides": dict(p.cues.overrides),
+                "shifts": dict(p.cues.shifts),
             }
         elif intent == "complaints":
             # "信用卡投诉" names a product kind: all products of that kind

@@ -147,6 +147,22 @@ def test_overrides_from_slots_reach_the_answer(capability) -> None:
     )
 
 
+def test_a_change_to_an_assumption_moves_it_from_the_configured_value(capability) -> None:
+    """ "资金成本上调50个基点" is FTP + 50 bp, not FTP = 0.5 % nor ignored."""
+    base = ask(capability, "zh", {"product": "SME", "segment": "SME_OWNER"})
+    moved = ask(
+        capability, "zh", {"product": "SME", "segment": "SME_OWNER", "shifts": {"ftp": 0.005}}
+    )
+    ftp = base.result["assumptions"]["ftp"]
+    assert moved.result["assumptions"]["ftp"] == pytest.approx(ftp + 0.005)
+    assert moved.result["assumptions"]["overridden"] == ["ftp"]
+    assert moved.result["model_rate"] - base.result["model_rate"] == pytest.approx(0.005, abs=1e-4)
+    assert any("上调 0.50pp" in b.text for b in moved.blocks)
+    # a change that takes it below zero is a clear error
+    with pytest.raises(BadInputError, match="FTP cannot be negative"):
+        ask(capability, "en", {"product": "SME", "shifts": {"ftp": -0.5}})
+
+
 def test_unknown_segment_gets_suggestions(capability) -> None:
     answer = ask(capability, "zh", {"product": "FLASH", "segment": "大学生"})
     assert answer.intent == "error" and answer.error.code == "unknown_member"

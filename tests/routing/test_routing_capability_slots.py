@@ -23,6 +23,27 @@ def test_negative_override_reaches_the_pricing_model(router) -> None:
     assert route.slots["overrides"] == {"roe": -0.05}
 
 
+@pytest.mark.parametrize(
+    ("question", "overrides", "shifts"),
+    [
+        ("给小微企业主的经营贷定价，资金成本上调50个基点", {}, {"ftp": 0.005}),
+        ("Price FlashLoan for young professionals with FTP up 50bp", {}, {"ftp": 0.005}),
+        ("闪借定价，ROE提高2个点", {}, {"roe": 0.02}),
+        ("闪借定价，资金成本下降0.2%", {}, {"ftp": -0.002}),
+        # "提高到" sets the value
+        ("闪借定价，ROE提高到18%", {"roe": 0.18}, {}),
+        ("闪借建议定价 FTP 2.2%", {"ftp": 0.022}, {}),
+    ],
+)
+def test_a_change_to_a_pricing_assumption_is_not_its_new_value(
+    router, question: str, overrides: dict, shifts: dict
+) -> None:
+    route = router.route(question)
+    assert route.intent == "pricing", route.reason
+    assert route.slots["overrides"] == pytest.approx(overrides)
+    assert route.slots["shifts"] == pytest.approx(shifts)
+
+
 def test_explicit_future_month_is_kept(router) -> None:
     route = router.route("闪借 2027年3月 逾期率")
     assert route.query is not None

@@ -105,6 +105,7 @@ def test_pricing_slots(router: Router) -> None:
         "segment": "YOUNG_PRO",
         "channel": None,
         "overrides": pytest.approx({"roe": 0.15, "ftp": 0.022}),
+        "shifts": {},
     }
 
 
