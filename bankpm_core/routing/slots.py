@@ -112,7 +112,23 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
     if pick.term.alternatives:
         candidates = (code, *pick.term.alternatives)
         return _approval_hint(candidates, text, pick)
+    timed = _TIME_OF.get(code)
+    if (
+        timed
+        and timed in catalog.metrics
+        and _ASKS_DURATION.search(mask(text, [(pick.start, pick.end)]))
+    ):
+        return MetricChoice(timed, mention=pick)  # "投诉处理平均多少天": how long, not how many
     return MetricChoice(code, mention=pick)
+
+
+#: A count whose question asks how long is the matching duration metric.
+_TIME_OF = {"complaints": "complaint_resolution_days"}
+_ASKS_DURATION = re.compile(
+    r"多少天|几天|多久|多长时间|时长|天数|时效|"
+    r"\b(?:how long|how many days|days to (?:resolve|close|handle)|turnaround|time to (?:resolve|close))\b",
+    re.IGNORECASE,
+)
 
 
 def _by_kind(catalog: Catalog, facts: Facts, mention: Mention) -> str | None:

@@ -328,3 +328,19 @@ def test_no_tuned_metric_case_reads_a_new_of_stock(router) -> None:
         and route.query.extra.get("new_of_stock")
     ]
     assert noted == []
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("闪借的投诉处理平均多少天", "complaint_resolution_days"),
+        ("How long does it take to resolve FlashLoan complaints?", "complaint_resolution_days"),
+        ("闪借上月投诉量", "complaints"),
+        ("上个月闪借有多少投诉", "complaints"),
+    ],
+)
+def test_a_count_asked_how_long_is_its_duration(router, question: str, metric: str) -> None:
+    """ "投诉处理平均多少天" was answered with the number of complaints."""
+    route = router.route(question)
+    assert route.intent == "metric_query" and route.query is not None, route.reason
+    assert route.query.metric == metric
