@@ -150,6 +150,9 @@ class Assistant:
         if not user.may(route.intent):
             return self._refuse_role(text, lang, route, user)
         if route.intent == "metric_query" and route.query is not None:
+            themed = self._complaint_theme_route(text, route)
+            if themed is not None:  # "催收相关的投诉有多少": the theme's count, not all
+                return self.capabilities["complaints"].answer(text, themed, user)
             query, result, moved = self._run_latest(route.query, lang)
             shares = shares_of(self.metrics, result) if query.extra.get("share") else None
             answer = metric_answer(self.catalog, result, text, lang, shares)
@@ -202,6 +205,25 @@ class Assistant:
                     f"({earlier.label('en')})."
                 )
             return query, result, said
+
+    def _complaint_theme_route(self, text: str, route: Route) -> Route | None:
+        """A complaint count about one theme goes to the complaints analysis, whose
+        classifier knows themes; the catalog counts all complaints. None otherwise."""
+        query = route.query
+        complaints = self.capabilities.get("complaints")
+        theme_named = getattr(complaints, "theme_named", None)
+        if query is None or query.metric != "complaints" or theme_named is None:
+            return None
+        theme = theme_named(text)
+        if theme is None:
+            return None
+        products = list(query.filter_map.get("product", ()))
+        slots = {
+            "product": products[0] if len(products) == 1 else (products or None),
+            "period": query.period.to_json(),
+            "theme": theme,
+        }
+        return Route("complaints", route.language, slots=slots, confidence=route.confidence)
 
     def _add_metric(self, answer: Answer, query: MetricQuery, code: str, lang: str) -> None:
         """A second metric the question names gets its figure too, for the same products,

@@ -11,6 +11,7 @@ found among the unclassified complaints, masked quotes, and two charts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,9 +23,11 @@ from bankpm_core.clock import Clock
 from bankpm_core.complaints.analysis import (
     ComplaintReport,
     ComplaintStore,
+    ThemeCount,
     analyse,
     default_period,
 )
+from bankpm_core.complaints.classify import RuleScorer
 from bankpm_core.complaints.taxonomy import Taxonomy, load_taxonomy
 from bankpm_core.errors import BadInputError, NoDataError, UnknownMemberError
 from bankpm_core.i18n import t as _t
@@ -32,6 +35,9 @@ from bankpm_core.metrics.catalog import Catalog
 from bankpm_core.metrics.periods import Period, add_months, month_start
 from bankpm_core.routing.types import Route
 from bankpm_core.users import UserContext
+
+#: The words that say "complaint" — not what the complaint is about.
+_COMPLAINT_WORDS = re.compile(r"投诉|客诉|complain\w*", re.IGNORECASE)
 
 
 def parse_period(raw: Any) -> Period | None:
@@ -99,7 +105,18 @@ class ComplaintsCapability:
                 )
             )
         report = analyse(self.store, self.taxonomy, period, products, as_of=as_of)
-        return self._render(question, lang, report, notes)
+        return self._render(question, lang, report, notes, focus=slots.get("theme"))
+
+    def theme_named(self, question: str) -> str | None:
+        """The one theme a question is about ("催收相关的投诉有多少": collection conduct),
+        by the same keyword rules that classify the complaints, so its count is the one
+        the theme ranking shows; None when no theme (or more than one) clears the bar."""
+        text = _COMPLAINT_WORDS.sub(" ", question)
+        scores = RuleScorer(self.taxonomy).scores(text)
+        best = float(scores.max()) if len(scores) else 0.0
+        if best < self.taxonomy.min_score or (scores == best).sum() != 1:
+            return None
+        return list(self.taxonomy.themes)[int(scores.argmax())]
 
     # -- slots ---------------------------------------------------------------------
     def _products(self, raw: Any) -> tuple[str, ...]:
@@ -136,10 +153,24 @@ class ComplaintsCapability:
     def _name(self, code: str | None, lang: str) -> str:
         return self.taxonomy.name(code or None, lang)
 
-    def _render(self, question: str, lang: str, r: ComplaintReport, notes: list[str]) -> Answer:
+    def _render(
+        self,
+        question: str,
+        lang: str,
+        r: ComplaintReport,
+        notes: list[str],
+        focus: str | None = None,
+    ) -> Answer:
         scope = self._scope(lang, r.products)
         label = r.period.label(lang)
         blocks = [TextBlock(kind="headline", text=self._headline(lang, scope, label, r))]
+        focused = next((t for t in r.themes if focus and t.theme == focus), None)
+        if focus and focused is None:  # the theme had no complaint in either period
+            focused = ThemeCount(focus, 0, 0.0, 0, None)
+        if focused is not None:
+            blocks.insert(
+                0, TextBlock(kind="headline", text=self._focus_text(lang, scope, label, r, focused))
+            )
         mover = self._mover_text(lang, r)
         if mover:
             blocks.append(TextBlock(text=mover))
@@ -205,8 +236,34 @@ class ComplaintsCapability:
                     for e in r.emerging
                 ],
                 "methods": r.methods,
+                **(
+                    {
+                        "focus": {
+                            "theme": focused.theme,
+                            "count": focused.count,
+                            "previous": focused.previous,
+                            "share": focused.share,
+                        }
+                    }
+                    if focused is not None
+                    else {}
+                ),
             },
             sources=[self.store.m.table, "knowledge/complaint_themes.yaml"],
+        )
+
+    def _focus_text(
+        self, lang: str, scope: str, label: str, r: ComplaintReport, t: ThemeCount
+    ) -> str:
+        name = self._name(t.theme, lang)
+        if lang == "zh":
+            return (
+                f"{scope}{label}「{name}」相关投诉 {t.count} 件，占全部 {r.total} 件的 "
+                f"{t.share * 100:.0f}%（上期 {t.previous} 件）。"
+            )
+        return (
+            f"{scope}, {label}: {t.count} complaints about '{name}', {t.share * 100:.0f}% of "
+            f"all {r.total} (previous period {t.previous})."
         )
 
     def _headline(self, lang: str, scope: str, label: str, r: ComplaintReport) -> str:

@@ -92,6 +92,12 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
     """First metric named; generic words by product kind; stems only as a last resort."""
     named = [m for m in facts.metrics if m.term.weight >= 0.8]
     pick = named[0] if named else (facts.metrics[0] if facts.metrics else None)
+    # "利率太高的投诉有多少": complaints are the head noun; 利率 says what they are about
+    about = [
+        m for m in named if m.term.code in _ABOUT_HEADS and text[: m.start].rstrip().endswith("的")
+    ]
+    if about and pick is not about[0]:
+        pick = about[0]
     if pick is None:
         return MetricChoice(None)
     code = pick.term.code
@@ -122,6 +128,8 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
     return MetricChoice(code, mention=pick)
 
 
+#: Metrics that are the head noun of "X的…" when another metric names their subject.
+_ABOUT_HEADS = frozenset(["complaints"])
 #: A count whose question asks how long is the matching duration metric.
 _TIME_OF = {"complaints": "complaint_resolution_days"}
 _ASKS_DURATION = re.compile(

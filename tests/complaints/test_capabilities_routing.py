@@ -59,3 +59,36 @@ def test_roe_override_from_the_question(assistant) -> None:
         "经营贷给小微企业主利率定多少合适 ROE按15%算", UserContext(user_id="t", role="pm")
     )
     assert answer.result["assumptions"]["target_roe"] == 0.15
+
+
+@pytest.mark.parametrize(
+    ("question", "theme", "products"),
+    [
+        ("催收相关的投诉上个月有多少", "collection_conduct", []),
+        ("利率太高的投诉上个月有多少件", "high_interest", []),
+        (
+            "How many complaints about collection calls did FlashLoan get last month?",
+            "collection_conduct",
+            ["FLASH"],
+        ),
+    ],
+)
+def test_a_complaint_count_about_one_theme_counts_that_theme(
+    assistant, question: str, theme: str, products: list[str]
+) -> None:
+    """ "催收相关的投诉有多少" was answered with every complaint (240): the catalog has no
+    theme, the complaints analysis classifies them — so it answers, with the same count
+    its theme ranking shows."""
+    answer = assistant.ask(question)
+    assert answer.intent == "complaints", answer.text
+    focus = answer.result["focus"]
+    assert focus["theme"] == theme
+    ranked = {t["theme"]: t["count"] for t in answer.result["themes"]}
+    assert focus["count"] == ranked[theme] < answer.result["total"]
+    assert answer.result["products"] == products
+    assert str(focus["count"]) in answer.blocks[0].text
+
+
+def test_a_complaint_count_without_a_theme_stays_a_metric(assistant) -> None:
+    answer = assistant.ask("闪借上月投诉量")
+    assert answer.intent == "metric_query" and answer.query["metric"] == "complaints"
