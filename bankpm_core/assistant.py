@@ -151,7 +151,8 @@ class Assistant:
             return self._refuse_role(text, lang, route, user)
         if route.intent == "metric_query" and route.query is not None:
             themed = self._complaint_theme_route(text, route)
-            if themed is not None:  # "催收相关的投诉有多少": the theme's count, not all
+            if themed is not None and user.may("complaints"):
+                # "催收相关的投诉有多少": the theme's count, not every complaint
                 return self.capabilities["complaints"].answer(text, themed, user)
             query, result, moved = self._run_latest(route.query, lang)
             shares = shares_of(self.metrics, result) if query.extra.get("share") else None
