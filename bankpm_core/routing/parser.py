@@ -268,7 +268,10 @@ class Router:
         if p.cues.help:
             return Route("help", p.lang, confidence=0.75, reason="greeting, thanks or off-topic")
         timed = (p.time.explicit or p.time.trend) and (p.cues.status or p.cues.number_ask)
-        if timed or p.breakdown or (p.ranking.asked and p.facts.dimensions):
+        # a split read from 哪些/which alone, with no metric named, asks which steps or
+        # parties ("新产品上线前需要哪些部门会签"), not for figures
+        split = bool(p.breakdown) and not p.breakdown_from_which
+        if timed or split or (p.ranking.asked and p.facts.dimensions):
             return self._clarify_metric(p, scores)
         if attribute and p.cues.domain and self._substantial(p.text):
             return self._capability(p, "knowledge", scores, confidence=0.3)
