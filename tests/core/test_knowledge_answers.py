@@ -69,6 +69,22 @@ def test_out_of_scope_question_is_refused_not_answered(assistant, question, said
     assert said in answer.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("How do we calculate customer lifetime value?", "customer lifetime value"),
+        ("获客成本怎么算？", "获客成本"),
+    ],
+)
+def test_a_pm_term_of_art_the_documents_never_use_is_refused_by_name(
+    assistant, question, term
+) -> None:
+    """ "customer lifetime value" was answered with the active-customer metric definition."""
+    answer = assistant.ask(question)
+    assert answer.grounded is False, answer.text
+    assert answer.result["not_in_knowledge_base"] == [term]
+
+
 def test_bundled_knowledge_is_the_default_and_complete(tmp_path) -> None:
     folder = Settings(data_dir=tmp_path).knowledge_dir
     assert folder == BUNDLED_KNOWLEDGE
