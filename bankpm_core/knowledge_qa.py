@@ -343,12 +343,14 @@ class KnowledgeBase:
             quote = self._quote(p, question, limit=first if n == 1 else 1, qa=qa)
             citations.append(_citation(n, p, quote))
             lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
-            if n == 1 and (ref := self._referred_to(question, p, quote, passages)):
-                # the rule quoted defers to another document ("按《催收行为管理办法》的
-                # 规定保存"): what that document says is the rest of the answer
+            if len(passages) == len(g.passages) and (
+                ref := self._referred_to(question, p, quote, passages)
+            ):
+                # a rule quoted defers to another document ("按《催收行为管理办法》的
+                # 规定保存"): what that document says is the rest of the answer (one)
                 passages.append(ref)
         for n, p in enumerate(passages[len(g.passages) :], start=len(g.passages) + 1):
-            quote = self._quote(p, question, limit=1, qa=qa)
+            quote = self._quote(p, question, limit=2, qa=qa)  # the rest of the answer
             citations.append(_citation(n, p, quote))
             lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
         blocks = []
@@ -394,12 +396,18 @@ class KnowledgeBase:
             "titles", lambda: {m.get("title", ""): m.get("source", "") for m in snap.meta}
         )
         cited = {c.source for c in have}
-        for m in _REFERENCE.finditer(quote):
-            source = titles.get(m.group(1))
+        refs = [(m.group(1), m.group(2)) for m in _REFERENCE.finditer(quote)]
+        # "按定价政策 § 8 分级审批": a short name and an article, no 书名号
+        refs += [
+            (title, m.group(2))
+            for m in _SHORT_REFERENCE.finditer(quote)
+            if (title := _title_ending(m.group(1), titles)) is not None
+        ]
+        for title, article in refs:
+            source = titles.get(title)
             if not source or source == p.source or source in cited:
                 continue
-            article = m.group(2)
-            query = f"{question} 《{m.group(1)}》{article or ''}"
+            query = f"{question} 《{title}》{article or ''}"
             for found in self.search(query, k=10):
                 if found.source == source and (
                     not article or found.section.startswith(_article_label(article))
@@ -522,6 +530,26 @@ def _is_zh(s: str) -> bool:
 _REFERENCE = re.compile(
     r"《([^《》]{2,60})》\s*(第[一二三四五六七八九十百零〇\d]+条|§\s*\d+(?:\.\d+)*)?"
 )
+
+
+#: A document's short name and an article: "定价政策 § 8", "催收办法第十九条".
+_SHORT_REFERENCE = re.compile(
+    r"([\u4e00-\u9fff]{2,30}?(?:政策|办法|制度|规定|指引|规则|细则))\s*"
+    r"(第[一二三四五六七八九十百零〇\d]+条|§\s*\d+(?:\.\d+)*)"
+)
+
+
+def _title_ending(words: str, titles: Mapping[str, str]) -> str | None:
+    """The one indexed title that the end of ``words`` names ("…优惠按定价政策" →
+    示例银行公平信贷与定价政策), trying the longest ending first; None if none or several."""
+    for start in range(len(words) - 2):
+        name = words[start:]
+        found = [t for t in titles if name in t]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            return None
+    return None
 
 
 def _article_label(article: str) -> str:

@@ -515,6 +515,12 @@ def test_a_broken_glossary_turns_knowledge_off_and_says_why(sample_db, clock, tm
             ("regulations/personal_information_policy.md", "第十五条"),
             ("regulations/collection_conduct_policy.md", "第十九条"),
         ),
+        # a short name and an article, no 书名号: "低于模型价格的优惠按定价政策 § 8 分级审批"
+        (
+            "定价低于模型价格需要谁批准？",
+            ("methodology/product_strategy.md", "定价纪律"),
+            ("regulations/fair_lending_policy_en.md", "§ 8 Pricing authority and exceptions"),
+        ),
         # the manual's cost cap is "低于《示例银行公平信贷与定价政策》§ 3 规定的 24% 上限"
         (
             "What is the maximum APR we can charge on consumer loans?",
