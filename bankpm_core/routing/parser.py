@@ -32,6 +32,7 @@ from bankpm_core.routing.slots import (
     foreign_currency_products,
     gather,
     is_time_metric,
+    narrowing_metrics,
     new_of_stock,
     product_kinds,
     share_reading,
@@ -312,6 +313,7 @@ class Router:
                 breakdown = ["product"]
             else:
                 order, top_n = None, None
+        narrowing = narrowing_metrics(self.catalog, p.facts, p.choice, p.text)
         comparison = self._comparison(p, period)
         if p.new_of_stock and comparison is None and not p.time.trend:
             # "新增客户数": the stock's change over the period is the net increase
@@ -319,13 +321,14 @@ class Router:
         query = MetricQuery.build(
             code,
             period,
-            filters_for(self.catalog, p.facts, code),
+            filters_for(self.catalog, p.facts, code, narrowing),
             comparison=comparison,
             breakdown=tuple(breakdown),
             top_n=top_n,
             order=order,
         )
         also = also_asked(self.catalog, p.facts, p.choice, p.text)
+        also = [c for c in also if c not in {m.term.code for m in narrowing}]
         if also:
             query.extra["also_asked"] = also
         if p.unfiltered:

@@ -94,7 +94,10 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
     pick = named[0] if named else (facts.metrics[0] if facts.metrics else None)
     # "利率太高的投诉有多少": complaints are the head noun; 利率 says what they are about
     about = [
-        m for m in named if m.term.code in _ABOUT_HEADS and text[: m.start].rstrip().endswith("的")
+        m
+        for m in named
+        if m.term.code in _ABOUT_HEADS
+        and (text[: m.start].rstrip().endswith("的") or any(o.end == m.start for o in named))
     ]
     if about and pick is not about[0]:
         pick = about[0]
@@ -129,7 +132,7 @@ def choose_metric(catalog: Catalog, facts: Facts, text: str) -> MetricChoice:
 
 
 #: Metrics that are the head noun of "X的…" when another metric names their subject.
-_ABOUT_HEADS = frozenset(["complaints"])
+_ABOUT_HEADS = frozenset(["complaints", "market_share", "card_market_share"])
 #: A count whose question asks how long is the matching duration metric.
 _TIME_OF = {"complaints": "complaint_resolution_days"}
 _ASKS_DURATION = re.compile(
@@ -193,14 +196,50 @@ def _approval_hint(candidates: tuple[str, ...], text: str, pick: Mention) -> Met
     return MetricChoice(None, candidates=candidates, mention=pick)
 
 
-def filters_for(catalog: Catalog, facts: Facts, metric: str | None) -> dict[str, list[str]]:
-    """Named members by dimension; a kind word (信用卡) only when it narrows the metric."""
+def narrowing_metrics(
+    catalog: Catalog, facts: Facts, choice: MetricChoice, text: str
+) -> list[Mention]:
+    """Metric names that say which products another metric is about: 存款 in "存款的市场份额",
+    "deposits" in "market share in deposits" — the metric of a narrower kind right next to
+    the chosen one (X的Y, XY, "Y in/of/for X"). They narrow the products; they are not a
+    second figure asked for."""
+    head = choice.mention
+    spec = catalog.metrics.get(choice.code or "")
+    if head is None or spec is None:
+        return []
+    wide = set(spec.applies_to)
+    out = []
+    for m in facts.metrics:
+        other = catalog.metrics.get(m.term.code)
+        if m is head or other is None or not other.applies_to:
+            continue
+        if wide and not set(other.applies_to) < wide:
+            continue
+        before = m.end <= head.start and _OF_ZH.fullmatch(text[m.end : head.start])
+        after = head.end <= m.start and _OF_EN.fullmatch(text[head.end : m.start])
+        if before or after:
+            out.append(m)
+    return out
+
+
+_OF_ZH = re.compile(r"\s*的?\s*")
+_OF_EN = re.compile(r"\s+(?:in|of|for|on)\s+(?:our\s+|the\s+|all\s+)?")
+
+
+def filters_for(
+    catalog: Catalog, facts: Facts, metric: str | None, narrowing: list[Mention] | None = None
+) -> dict[str, list[str]]:
+    """Named members by dimension; a kind word (信用卡) only when it narrows the metric, and
+    so do the kinds of a narrowing metric name (存款的市场份额: deposits)."""
     filters = {dim: facts.codes(dim) for dim in facts.members}
-    if "product" not in filters and facts.kinds:
+    kinds = list(facts.kinds)
+    for m in narrowing or ():
+        kinds += [k for k in catalog.metrics[m.term.code].applies_to if k not in kinds]
+    if "product" not in filters and kinds:
         spec = catalog.metrics.get(metric or "")
         applies = set(spec.applies_to) if spec else set()
-        if not applies or applies - set(facts.kinds):
-            products = list(catalog.products_of_kind(tuple(facts.kinds)))
+        if not applies or applies - set(kinds):
+            products = list(catalog.products_of_kind(tuple(kinds)))
             if products:
                 filters["product"] = products
     return {d: codes for d, codes in filters.items() if codes}

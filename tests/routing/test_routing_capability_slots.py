@@ -344,3 +344,27 @@ def test_a_count_asked_how_long_is_its_duration(router, question: str, metric: s
     route = router.route(question)
     assert route.intent == "metric_query" and route.query is not None, route.reason
     assert route.query.metric == metric
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "products", "also"),
+    [
+        # the share is the head; the deposit metric's name says which products
+        ("存款的市场份额是多少", "market_share", ["TD"], None),
+        ("存款市场份额", "market_share", ["TD"], None),
+        ("What's our market share in deposits?", "market_share", ["TD"], None),
+        # two figures asked side by side stay two figures
+        ("闪借上月逾期率和余额", "overdue_rate", ["FLASH"], ["loan_balance"]),
+        ("闪借上月投诉量和逾期率", "complaints", ["FLASH"], ["overdue_rate"]),
+    ],
+)
+def test_a_metric_name_that_says_which_products_narrows_them(
+    router, question: str, metric: str, products: list[str], also: list[str] | None
+) -> None:
+    """ "存款的市场份额" answered the deposit balance (market share underneath, over every
+    product); "market share in deposits" the share over every product."""
+    route = router.route(question)
+    assert route.intent == "metric_query" and route.query is not None, route.reason
+    assert route.query.metric == metric
+    assert route.query.filter_map.get("product") == tuple(products)
+    assert route.query.extra.get("also_asked") == also
