@@ -186,6 +186,12 @@ def _metric(code: str, raw: dict[str, Any], problems: list[str]) -> MetricSpec |
     where = f"metric {code}"
     zh, en = _names(raw.get("names"), where, problems)
     desc = raw.get("description") or {}
+    if isinstance(desc, dict) and set(desc) - {"zh", "en"}:
+        extra = ", ".join(repr(str(k))[:40] for k in set(desc) - {"zh", "en"})
+        problems.append(
+            f"{where}: description has keys other than zh/en ({extra}); an unquoted comma "
+            "in a {zh: …, en: …} mapping splits the text — quote it"
+        )
     table = raw.get("table")
     measures: dict[str, Measure] = {}
     expr = ""

@@ -106,3 +106,21 @@ def test_malformed_yaml_and_missing_file(tmp_path) -> None:
         load_catalog(bad)
     with pytest.raises(CatalogError, match="not found"):
         load_catalog(tmp_path / "missing.yaml")
+
+
+def test_an_unquoted_comma_that_splits_a_description_is_a_problem() -> None:
+    """ "{zh: …, en: Balance classified substandard, doubtful or loss …}" is YAML for an
+    English description cut at the first comma, plus a key "doubtful or loss …": the
+    bundled catalog shipped four such descriptions ("Definition: Balance classified
+    substandard")."""
+    text = CATALOG_PATH.read_text(encoding="utf-8").replace(
+        'en: "Balance classified substandard, doubtful or loss at month end."',
+        "en: Balance classified substandard, doubtful or loss at month end.",
+    )
+    _, problems = parse_catalog(yaml.safe_load(text))
+    assert any("npl_balance: description has keys other than zh/en" in p for p in problems)
+
+
+def test_no_english_description_is_cut_short(catalog) -> None:
+    for metric in catalog.metrics.values():
+        assert metric.description_en.rstrip().endswith("."), (metric.code, metric.description_en)
