@@ -154,21 +154,7 @@ class Assistant:
             if themed is not None and user.may("complaints"):
                 # "催收相关的投诉有多少": the theme's count, not every complaint
                 return self.capabilities["complaints"].answer(text, themed, user)
-            query, result, moved = self._run_latest(route.query, lang)
-            shares = shares_of(self.metrics, result) if query.extra.get("share") else None
-            answer = metric_answer(self.catalog, result, text, lang, shares)
-            if query.extra.get("share") and shares is None:
-                answer.blocks.insert(1, TextBlock(kind="note", text=_NO_SHARE[lang]))
-            for code in query.extra.get("also_asked", ()):
-                self._add_metric(answer, query, code, lang)
-            note_unfiltered(answer, query.extra.get("not_filtered", []))
-            note_new_of_stock(answer, self.catalog, query, query.extra.get("new_of_stock", ""))
-            if moved is not None:  # first: what follows is about another period
-                answer.blocks.insert(0, TextBlock(kind="warning", text=moved))
-            answer.timings_ms["route_confidence"] = route.confidence
-            if METHOD_QUESTION.search(text.lower()):
-                self._add_method(answer, text, lang)
-            return answer
+            return self._metric_answer(text, lang, route.query, route.confidence)
         if route.intent == "clarify":
             return Answer(
                 question=text,
@@ -182,6 +168,26 @@ class Assistant:
         if route.intent in ("knowledge", "pricing", "complaints"):
             return self._unavailable(text, lang, route.intent)
         return self.help_answer(text, lang)
+
+    def _metric_answer(self, text: str, lang: str, query: MetricQuery, confidence: float) -> Answer:
+        """The figure, and what the question asked of it beyond the query: a share, a
+        second metric, qualifiers the data cannot filter by, the new part of a stock, a
+        period the data does not reach yet, the method to read it."""
+        query, result, moved = self._run_latest(query, lang)
+        shares = shares_of(self.metrics, result) if query.extra.get("share") else None
+        answer = metric_answer(self.catalog, result, text, lang, shares)
+        if query.extra.get("share") and shares is None:
+            answer.blocks.insert(1, TextBlock(kind="note", text=_NO_SHARE[lang]))
+        for code in query.extra.get("also_asked", ()):
+            self._add_metric(answer, query, code, lang)
+        note_unfiltered(answer, query.extra.get("not_filtered", []))
+        note_new_of_stock(answer, self.catalog, query, query.extra.get("new_of_stock", ""))
+        if moved is not None:  # first: what follows is about another period
+            answer.blocks.insert(0, TextBlock(kind="warning", text=moved))
+        answer.timings_ms["route_confidence"] = confidence
+        if METHOD_QUESTION.search(text.lower()):
+            self._add_method(answer, text, lang)
+        return answer
 
     def _run_latest(
         self, query: MetricQuery, lang: str

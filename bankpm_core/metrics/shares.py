@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bankpm_core.metrics.catalog import Catalog
+from bankpm_core.formatting import is_missing
 from bankpm_core.metrics.engine import MetricEngine, MetricResult
 from bankpm_core.metrics.query import MetricQuery
 
@@ -28,7 +28,7 @@ class Shares:
     of: dict[str, float]  # member code → share (breakdown); "" → the single figure's share
 
 
-def share_dimension(catalog: Catalog, query: MetricQuery) -> str | None:
+def share_dimension(query: MetricQuery) -> str | None:
     """Across which dimension the share is taken: the split, else the last narrowing
     other than the product (the segment of "高净值客户的理财规模占比"), else the product
     ("闪借的放款金额占比": of all loan products). None when nothing narrows the figure."""
@@ -46,7 +46,7 @@ def shares_of(engine: MetricEngine, result: MetricResult) -> Shares | None:
     query = result.query
     if result.metric.unit not in ("count", "amount"):
         return None
-    dimension = share_dimension(engine.catalog, query)
+    dimension = share_dimension(query)
     if dimension is None:
         return None
     filters = tuple((d, m) for d, m in query.filters if d != dimension)
@@ -73,7 +73,7 @@ def shares_of(engine: MetricEngine, result: MetricResult) -> Shares | None:
         of = {
             str(rec[dimension]): float(rec["value"]) / total
             for rec in latest.to_dict(orient="records")
-            if rec["value"] == rec["value"]  # not NaN
+            if not is_missing(rec["value"])
         }
     else:
         of = {"": float(latest["value"].iloc[0]) / total}
