@@ -31,6 +31,7 @@ from bankpm_core.routing.slots import (
     filters_for,
     foreign_currency_products,
     gather,
+    implied_kinds,
     is_time_metric,
     narrowing_metrics,
     new_of_stock,
@@ -321,7 +322,9 @@ class Router:
         query = MetricQuery.build(
             code,
             period,
-            filters_for(self.catalog, p.facts, code, narrowing),
+            filters_for(
+                self.catalog, p.facts, code, implied_kinds(self.catalog, p.choice, narrowing)
+            ),
             comparison=comparison,
             breakdown=tuple(breakdown),
             top_n=top_n,

@@ -226,15 +226,33 @@ _OF_ZH = re.compile(r"\s*的?\s*")
 _OF_EN = re.compile(r"\s+(?:in|of|for|on)\s+(?:our\s+|the\s+|all\s+)?")
 
 
+def implied_kinds(catalog: Catalog, choice: MetricChoice, narrowing: list[Mention]) -> list[str]:
+    """Product kinds the metric's own words name: those of a narrowing metric (存款的市场份额:
+    deposits), and a kind inside the name the question used (理财客户数: wealth products,
+    of a metric that counts deposit and wealth holders alike)."""
+    kinds: list[str] = []
+    for m in narrowing:
+        kinds += [k for k in catalog.metrics[m.term.code].applies_to if k not in kinds]
+    spec = catalog.metrics.get(choice.code or "")
+    if choice.mention is not None and spec is not None and len(spec.applies_to) > 1:
+        said = [k for w, k in _KIND_IN_NAME.items() if w in choice.mention.term.text]
+        if len(set(said)) == 1 and said[0] in spec.applies_to and said[0] not in kinds:
+            kinds.append(said[0])
+    return kinds
+
+
+#: Kind words that may stand inside a metric's name.
+_KIND_IN_NAME = {"理财": "wealth", "wealth": "wealth", "存款": "deposit", "deposit": "deposit"}
+
+
 def filters_for(
-    catalog: Catalog, facts: Facts, metric: str | None, narrowing: list[Mention] | None = None
+    catalog: Catalog, facts: Facts, metric: str | None, implied: list[str] | None = None
 ) -> dict[str, list[str]]:
     """Named members by dimension; a kind word (信用卡) only when it narrows the metric, and
-    so do the kinds of a narrowing metric name (存款的市场份额: deposits)."""
+    so do the kinds the metric's own words imply (implied_kinds)."""
     filters = {dim: facts.codes(dim) for dim in facts.members}
     kinds = list(facts.kinds)
-    for m in narrowing or ():
-        kinds += [k for k in catalog.metrics[m.term.code].applies_to if k not in kinds]
+    kinds += [k for k in implied or () if k not in kinds]
     if "product" not in filters and kinds:
         spec = catalog.metrics.get(metric or "")
         applies = set(spec.applies_to) if spec else set()

@@ -368,3 +368,23 @@ def test_a_metric_name_that_says_which_products_narrows_them(
     assert route.query.metric == metric
     assert route.query.filter_map.get("product") == tuple(products)
     assert route.query.extra.get("also_asked") == also
+
+
+@pytest.mark.parametrize(
+    ("question", "products"),
+    [
+        # the metric counts deposit and wealth holders; the name the question used says which
+        ("理财客户数多少", ["WM_STABLE"]),
+        ("How many wealth customers do we have?", ["WM_STABLE"]),
+        ("存款客户数", ["TD"]),
+        ("持有客户数", None),
+    ],
+)
+def test_a_kind_inside_the_metric_name_used_narrows_the_products(
+    router, question: str, products: list[str] | None
+) -> None:
+    """ "理财客户数" counted every deposit and wealth holder (79,967 instead of 20,062)."""
+    route = router.route(question)
+    assert route.query is not None and route.query.metric == "deposit_customers", route.reason
+    got = route.query.filter_map.get("product")
+    assert (list(got) if got else None) == products
