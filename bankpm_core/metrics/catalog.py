@@ -92,6 +92,9 @@ class MetricSpec:
     unit: str
     higher_is_better: bool
     applies_to: tuple[str, ...] = ()
+    # a figure over several product kinds mixes markets that do not add up (a market share
+    # of loans and deposits together): without a product named, it is answered per product
+    per_product: bool = False
 
     def name(self, lang: str) -> str:
         names = self.zh if lang == "zh" else self.en
@@ -231,6 +234,7 @@ def _metric(code: str, raw: dict[str, Any], problems: list[str]) -> MetricSpec |
         unit=unit,
         higher_is_better=hib,
         applies_to=tuple(raw.get("applies_to") or ()),
+        per_product=bool(raw.get("per_product", False)),
     )
 
 

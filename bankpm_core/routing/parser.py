@@ -315,6 +315,12 @@ class Router:
             else:
                 order, top_n = None, None
         narrowing = narrowing_metrics(self.catalog, p.facts, p.choice, p.text)
+        filters = filters_for(
+            self.catalog, p.facts, code, implied_kinds(self.catalog, p.choice, narrowing)
+        )
+        spec = self.catalog.metrics.get(code)
+        if spec and spec.per_product and "product" not in filters and "product" not in breakdown:
+            breakdown = [*breakdown, "product"]  # "我们的市场份额": one per product, not a blend
         comparison = self._comparison(p, period)
         if p.new_of_stock and comparison is None and not p.time.trend:
             # "新增客户数": the stock's change over the period is the net increase
@@ -322,9 +328,7 @@ class Router:
         query = MetricQuery.build(
             code,
             period,
-            filters_for(
-                self.catalog, p.facts, code, implied_kinds(self.catalog, p.choice, narrowing)
-            ),
+            filters,
             comparison=comparison,
             breakdown=tuple(breakdown),
             top_n=top_n,

@@ -388,3 +388,23 @@ def test_a_kind_inside_the_metric_name_used_narrows_the_products(
     assert route.query is not None and route.query.metric == "deposit_customers", route.reason
     got = route.query.filter_map.get("product")
     assert (list(got) if got else None) == products
+
+
+@pytest.mark.parametrize(
+    ("question", "breakdown", "products"),
+    [
+        # a market share over loans and deposits together means nothing: one per product
+        ("我们的市场份额是多少", ["product"], None),
+        ("What's our market share?", ["product"], None),
+        ("房贷市场份额", [], ["HOME"]),
+        ("信用卡市场份额", [], ["CC_PLAT", "CC_YOUTH"]),
+    ],
+)
+def test_a_figure_that_does_not_blend_across_products_is_split_by_product(
+    router, question: str, breakdown: list[str], products: list[str] | None
+) -> None:
+    route = router.route(question)
+    assert route.query is not None and route.query.metric == "market_share", route.reason
+    assert list(route.query.breakdown) == breakdown
+    got = route.query.filter_map.get("product")
+    assert (sorted(got) if got else None) == products
