@@ -150,12 +150,9 @@ class Lexicon:
         return cached
 
     def _stems(self, term: str, analyzer: TextAnalyzer) -> frozenset[str]:
-        """The stems a question must have for ``term`` — not a stem that is a small word
-        in a question: "documents needed" stems to {document, need}, but "need" is dropped
-        from "What documents do I need", so it could never match."""
         cached = self._stem_cache.get(term)
         if cached is None:
-            cached = frozenset(s for s in analyzer.terms(term) if s not in EN_STOPWORDS)
+            cached = frozenset(analyzer.terms(term))
             self._stem_cache[term] = cached
         return cached
 
