@@ -243,6 +243,8 @@ class Router:
         best_other = max(others, key=lambda k: others[k])
         has_metric = p.choice.mention is not None
         if has_metric and scores["metric_query"] >= others[best_other]:
+            if p.time.invalid:
+                return self._impossible_date(p)
             if p.choice.code is None:
                 return self._clarify_metric(p, scores)
             if p.unknown_in_data:
@@ -418,6 +420,19 @@ class Router:
             zh_words.append("信用卡")
             en_words.append("credit card")
         return clarify.Subject("".join(zh_words), " ".join(en_words), kinds[0] if kinds else None)
+
+    def _impossible_date(self, p: _Parsed) -> Route:
+        """ "闪借 逾期率 2026-13": no such month. Read as no period, the question got last
+        month's figure without a word; say what cannot be, and ask again."""
+        written = [_as_written(p.original, d) for d in p.time.invalid]
+        said = ("、" if p.lang == "zh" else ", ").join(written)
+        prompt = (
+            f"「{said}」不是有效的日期（月份为 1–12，季度为 1–4）。请换一个时间再问。"
+            if p.lang == "zh"
+            else f"'{said}' is not a valid date (months run 1–12, quarters 1–4). "
+            "Please ask again with another period."
+        )
+        return Route("clarify", p.lang, prompt=prompt, confidence=0.3, reason="impossible date")
 
     def _clarify_unknown_product(self, p: _Parsed) -> Route:
         """Data asked about a product the catalog lacks ("助学贷款上月放款金额", "美元存款

@@ -176,6 +176,9 @@ class TimeParse:
     period_spans: tuple[tuple[int, int], ...]
     comparison_spans: tuple[tuple[int, int], ...]
     trend_spans: tuple[tuple[int, int], ...]
+    # dates that cannot be ("2026-13", "2026年14月", "Q5"), as written: read as no period,
+    # they would silently give the default one
+    invalid: tuple[str, ...] = ()
 
     @property
     def spans(self) -> tuple[tuple[int, int], ...]:
@@ -697,6 +700,23 @@ def default_period(today: date, grain: Grain | None = None) -> Period:
     return Period(start, end, grain)
 
 
+_IMPOSSIBLE_MONTH = re.compile(
+    r"(?<![\d.])(?:19|20)\d{2}\s*(?:[-/.]|年)\s*(\d{1,2})(?!\d)(?:\s*月)?|(?<![\d.])(\d{1,2})\s*月"
+)
+_IMPOSSIBLE_QUARTER = re.compile(r"(?<![a-z])q\s*([5-9])(?!\d)|第\s*([5-9五六七八九])\s*季度")
+
+
+def _impossible_dates(text: str) -> tuple[str, ...]:
+    """Month numbers over 12 and quarters over 4, as written."""
+    found = []
+    for m in _IMPOSSIBLE_MONTH.finditer(text):
+        month = int(m.group(1) or m.group(2))
+        if month > 12 or month == 0:
+            found.append(m.group(0).strip())
+    found += [m.group(0).strip() for m in _IMPOSSIBLE_QUARTER.finditer(text)]
+    return tuple(found)
+
+
 _VERSUS = re.compile(r"比|对比|相比|比较|\bvs\.?|\bversus\b|\bcompared\b|\bagainst\b")
 _STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -748,6 +768,7 @@ def parse_time(text: str, today: date) -> TimeParse:
     else:
         period = default_period(today, trend_grain)
     return TimeParse(
+        invalid=_impossible_dates(text),
         period=period,
         explicit=bool(atoms),
         trend=trend_grain is not None,

@@ -408,3 +408,18 @@ def test_a_figure_that_does_not_blend_across_products_is_split_by_product(
     assert list(route.query.breakdown) == breakdown
     got = route.query.filter_map.get("product")
     assert (sorted(got) if got else None) == products
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("闪借 逾期率 2026-13", "「2026-13」不是有效的日期"),
+        ("FLASH overdue rate Q5 2026", "'Q5' is not a valid date"),
+    ],
+)
+def test_an_impossible_date_is_said_not_answered_with_the_default_period(
+    router, question: str, said: str
+) -> None:
+    route = router.route(question)
+    assert route.intent == "clarify" and route.query is None
+    assert route.prompt.startswith(said)

@@ -198,3 +198,22 @@ def test_two_periods_without_a_comparison_word_stay_as_they_were() -> None:
     parsed = parse_time(normalize("9月和10月逾期率"), TODAY)
     assert parsed.period.to_json() == {"start": "2026-09-01", "end": "2026-10-31", "grain": "month"}
     assert parsed.comparison is None
+
+
+@pytest.mark.parametrize(
+    ("text", "invalid"),
+    [
+        ("闪借 逾期率 2026-13", ("2026-13",)),
+        ("闪借2026年14月逾期率", ("2026年14月",)),
+        ("flash overdue rate q5 2026", ("q5",)),
+        ("闪借第五季度逾期率", ("第五季度",)),
+        # real dates and counts of months are no impossible dates
+        ("2026年1-10月放款笔数", ()),
+        ("近12个月逾期率", ()),
+        ("30天以上逾期率", ()),
+        ("2026-10-15到2026-10-31", ()),
+    ],
+)
+def test_impossible_dates_are_noticed(text: str, invalid: tuple[str, ...]) -> None:
+    """ "2026-13" used to be no period at all, so the question got last month's figure."""
+    assert parse_time(normalize(text), TODAY).invalid == invalid
