@@ -82,6 +82,11 @@ KNOWLEDGE_KINDS: dict[str, re.Pattern[str]] = {
         rf"how to (?:run|do|conduct|design|write|build|measure)){_R}"
     ),
 }
+#: Asking what a term covers: the definition, not the data ("what counts as a major complaint").
+DEFINES = _rx(
+    rf"(?:怎么|如何|怎样)(?:界定|认定)|界定标准|认定标准|算不算|才算|"
+    rf"{_L}(?:what counts as|what qualifies as|what is considered|how is .{{1,30}} defined){_R}"
+)
 DEFINITION = _rx(
     r"口径|定义|怎么算|如何算|如何计算|怎么计算|怎样计算|计算公式|公式|什么意思|含义|指的是|"
     r"(?:怎么|如何|怎样)(?:界定|认定)|界定标准|认定标准|what counts as|what qualifies as|"
@@ -196,6 +201,8 @@ RULE_QUESTION = _rx(
     r"what(?:'s| is) the (?:minimum|maximum|min|max) (?:[a-z]+ ){0,3}(?:age|income|term|tenor|"
     r"amount|deposit|investment|down payment|limit|purchase|subscription|holding|balance)|"
     r"how often (?:must|should|do) we|"
+    # a requirement asked yes/no: "Do we need customer consent before sharing data?"
+    r"(?:do|does) (?:we|i|the bank|a bank|banks|our bank) (?:need|have to)|"
     r"how (?:is|are) (?:the |a |an )?.{1,30} (?:disbursed|repaid|approved|charged|collected)|"
     r"(?:interest )?rate range|range of (?:interest )?rates|"
     r"what (?:approvals?|steps) (?:are|is|does|do)|which approvals?|"
@@ -454,6 +461,8 @@ def read_cues(text: str, pricing_text: str) -> Cues:
     theme = 5.5 if COMPLAINT_THEME.search(text) else 0.0
     if theme and COMPLAINT_COUNT.search(text):
         theme -= 3.0
+    if theme and DEFINES.search(text):
+        theme -= 3.0  # "What counts as a major complaint?" asks the policy's definition
     help_score = 5.0 if HELP_CAPABILITY.search(text) else 0.0
     off_topic = bool(OUT_OF_SCOPE.search(text))
     if not help_score and (HELP_SOCIAL.search(text) or off_topic):
