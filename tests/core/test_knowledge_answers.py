@@ -292,6 +292,12 @@ def test_a_question_about_two_products_is_answered_for_each(assistant, question)
     [
         # "repaid" is the past of "repay": it reaches the early-repayment section
         ("Can FlashLoan be repaid early?", "products/flash.md", "提前还款"),
+        # the English for 秒批, which the marketing policy bans
+        (
+            "Can a loan ad say 'approved in seconds'?",
+            "regulations/marketing_disclosure_policy.md",
+            "第七条",
+        ),
         # "repay … early" with the product between: small words are not counted apart
         ("Can I repay the auto loan early without a fee?", "products/auto.md", "提前还款"),
         # a feature asked yes/no is a question for the manual, not for the spending metric
