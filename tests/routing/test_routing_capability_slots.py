@@ -423,3 +423,17 @@ def test_an_impossible_date_is_said_not_answered_with_the_default_period(
     route = router.route(question)
     assert route.intent == "clarify" and route.query is None
     assert route.prompt.startswith(said)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "闪借上月的客户平均借款金额",
+        "What's the average loan size of the auto loan?",
+        "各产品笔均放款金额",
+    ],
+)
+def test_an_average_loan_amount_is_not_the_total_disbursed(router, question: str) -> None:
+    """ "客户平均借款金额" was answered with the total disbursed (1909.4万元, not 3.1万元)."""
+    route = router.route(question)
+    assert route.query is not None and route.query.metric == "avg_loan_amount", route.reason
