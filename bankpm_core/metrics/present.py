@@ -138,16 +138,29 @@ def _trend_headline(
     values = frame["value"].dropna()
     peak = values.idxmax() if metric.higher_is_better else values.idxmin()
     additive = metric.unit in ("count", "amount") and not catalog.is_stock(metric.code)
+    # a count or an amount per bucket on average ("月均发卡量", "average monthly disbursements");
+    # not for a rate, whose mean over months is not the rate of the period
+    mean = (
+        format_value(values.mean(), metric.unit, lang)
+        if metric.unit in ("count", "amount") and len(values) > 1
+        else ""
+    )
+    per = {"month": ("月均", "monthly"), "quarter": ("季均", "quarterly"), "day": ("日均", "daily")}
+    mean_zh, mean_en = per.get(grain, ("平均", "per period"))
     if lang == "zh":
         text = f"{subject}{name}（{result.period.label('zh')}）：最新 {l1} 为 {format_value(v1, metric.unit, lang)}，较 {l0} {change}"
         if additive:
             text += f"；区间合计 {format_value(values.sum(), metric.unit, lang)}"
+        if mean:
+            text += f"；{mean_zh} {mean}"
         best = "最好" if metric.higher_is_better else "最低"
         text += f"；{best}的是 {_bucket_label(peak, frame.loc[peak, 'bucket_end'], grain, lang)}"
         return text
     text = f"{subject} {name} ({result.period.label('en')}): latest {l1} {format_value(v1, metric.unit, lang)}, {change} vs {l0}"
     if additive:
         text += f"; total {format_value(values.sum(), metric.unit, lang)}"
+    if mean:
+        text += f"; {mean_en} average {mean}"
     best = "best" if metric.higher_is_better else "lowest"
     return text + f"; {best}: {_bucket_label(peak, frame.loc[peak, 'bucket_end'], grain, lang)}"
 

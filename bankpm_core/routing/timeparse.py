@@ -130,7 +130,7 @@ _TRENDS: tuple[tuple[Grain, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"趋势|走势|每个?月|按月|分月|月度|逐月|各月|"
+            r"趋势|走势|每个?月|按月|分月|月度|逐月|各月|月均|月平均|"
             rf"{_L}(?:trends?|trending|trended|monthly|month[- ]by[- ]month|by month|"
             rf"per month|each month|every month|over time|time series){_R}"
         ),

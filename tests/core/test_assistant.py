@@ -300,6 +300,25 @@ def test_two_members_side_by_side_say_by_how_much_they_differ(
     assert ("相差" if answer.language == "zh" else "a gap of") in answer.blocks[0].text
 
 
+def test_a_monthly_average_is_the_mean_of_the_months(assistant, sample_engine) -> None:
+    """ "月均发卡量" was answered with the year's total (4,614), not about 461 a month."""
+    answer = assistant.ask("今年青春卡月均发卡量")
+    with sample_engine.connect() as conn:
+        per_month = [
+            float(n)
+            for (n,) in conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM cards WHERE product = 'CC_YOUTH' "
+                    "AND issued_on BETWEEN '2026-01-01' AND '2026-10-31' "
+                    "GROUP BY strftime('%Y-%m', issued_on)"
+                )
+            )
+        ]
+    assert answer.query["period"]["grain"] == "month"
+    mean = format_value(sum(per_month) / len(per_month), "count", "zh")
+    assert f"月均 {mean}" in answer.blocks[0].text, answer.blocks[0].text
+
+
 def test_viewer_gets_no_product_numbers(assistant) -> None:
     answer = assistant.ask("闪借上个月逾期率", UserContext(user_id="v", role="viewer"))
     assert answer.error is not None and answer.error.code == "forbidden"
