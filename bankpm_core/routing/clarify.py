@@ -9,6 +9,7 @@ most likely meant; tests route every option and expect a metric query.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bankpm_core.metrics.catalog import Catalog, MetricSpec
@@ -98,8 +99,34 @@ def options_for(
     )
 
 
-def prompt_for(subject: Subject, lang: str, metrics: list[MetricSpec] | None = None) -> str:
-    """A short clarifying question in the user's language."""
+#: Figures banks keep that this catalog does not ("利息收入", "profit"): named back in the
+#: prompt, so "which figure?" does not read as if the one asked for were among the options.
+_NOT_IN_CATALOG = re.compile(
+    r"(?:利息|手续费|中间业务|营业|年费)?收入|(?:净|毛)?利润|营收|毛利|净利|(?:资金|运营|获客)?成本|"
+    r"新开户数|开户数|"
+    r"\b(?:profit|profits|revenue|revenues|income|earnings|margin|costs?|new accounts opened)\b",
+    re.IGNORECASE,
+)
+
+
+def not_in_catalog(text: str) -> str:
+    """The first figure the question names that the catalog does not hold, as written."""
+    m = _NOT_IN_CATALOG.search(text)
+    return m.group(0) if m else ""
+
+
+def prompt_for(
+    subject: Subject, lang: str, metrics: list[MetricSpec] | None = None, missing: str = ""
+) -> str:
+    """A short clarifying question in the user's language; ``missing`` (a figure the
+    catalog does not hold) is said first."""
+    if missing:
+        lead = (
+            f"数据里没有「{missing}」这个指标。"
+            if lang == "zh"
+            else f"The data has no figure for '{missing}'. "
+        )
+        return lead + prompt_for(subject, lang, metrics)
     if metrics and len(metrics) == 2:
         a, b = (metric_label(m, subject.kind, lang) for m in metrics)
         return f"您想看{a}还是{b}？" if lang == "zh" else f"Do you mean {a} or {b}?"

@@ -463,7 +463,9 @@ class Router:
             "clarify",
             p.lang,
             options=options,
-            prompt=clarify.prompt_for(subject, p.lang, metrics),
+            prompt=clarify.prompt_for(
+                subject, p.lang, metrics, "" if metrics else clarify.not_in_catalog(p.original)
+            ),
             confidence=0.4,
             reason="several metrics fit" if metrics else "no metric named",
         )

@@ -437,3 +437,22 @@ def test_an_average_loan_amount_is_not_the_total_disbursed(router, question: str
     """ "客户平均借款金额" was answered with the total disbursed (1909.4万元, not 3.1万元)."""
     route = router.route(question)
     assert route.query is not None and route.query.metric == "avg_loan_amount", route.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("闪借上月利息收入多少", "数据里没有「利息收入」这个指标。"),
+        ("What was FlashLoan's profit last month?", "The data has no figure for 'profit'."),
+        ("闪借上个月情况", ""),
+    ],
+)
+def test_a_figure_the_catalog_lacks_is_named_before_the_options(
+    router, question: str, said: str
+) -> None:
+    """ "Which figure would you like?" read as if interest income were among the options."""
+    route = router.route(question)
+    assert route.intent == "clarify", route.reason
+    assert route.prompt.startswith(said)
+    if not said:
+        assert "没有" not in route.prompt
