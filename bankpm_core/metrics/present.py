@@ -83,6 +83,12 @@ def _headline(catalog: Catalog, result: MetricResult, lang: str) -> str:
         if cmp:
             change = format_change(row.get("change"), row.get("change_rel"), metric.unit, lang)
             text += f"{'，' if lang == 'zh' else ', '}{CMP_LABEL[lang][cmp]} {change}"
+            if metric.unit in ("count", "amount") and not (
+                is_missing(row.get("change")) or is_missing(row.get("change_rel"))
+            ):
+                # "比去年同期多多少": the difference itself, next to the percentage
+                by = _signed(float(row["change"]), metric.unit, lang)
+                text += f"（{by}）" if lang == "zh" else f" ({by})"
             if is_missing(row.get("compare_value")):
                 text += (
                     "（对比期无数据）" if lang == "zh" else " (no data for the comparison period)"

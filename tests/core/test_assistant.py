@@ -300,6 +300,16 @@ def test_two_members_side_by_side_say_by_how_much_they_differ(
     assert ("相差" if answer.language == "zh" else "a gap of") in answer.blocks[0].text
 
 
+def test_a_change_in_a_count_also_says_how_many(assistant, sample_engine) -> None:
+    """ "比去年同期多多少" asks how many more: the headline gives +19.7% and the count."""
+    answer = assistant.ask("青春卡上月发卡量比去年同期多多少")
+    issued = "SELECT COUNT(*) FROM cards WHERE product = 'CC_YOUTH' AND issued_on BETWEEN :a AND :b"
+    now = _direct(sample_engine, issued, a="2026-10-01", b="2026-10-31")
+    before = _direct(sample_engine, issued, a="2025-10-01", b="2025-10-31")
+    assert answer.query["comparison"] == "yoy"
+    assert f"（+{round(now - before):,}）" in answer.blocks[0].text, answer.blocks[0].text
+
+
 def test_a_monthly_average_is_the_mean_of_the_months(assistant, sample_engine) -> None:
     """ "月均发卡量" was answered with the year's total (4,614), not about 461 a month."""
     answer = assistant.ask("今年青春卡月均发卡量")
