@@ -307,7 +307,9 @@ def test_a_change_in_a_count_also_says_how_many(assistant, sample_engine) -> Non
     now = _direct(sample_engine, issued, a="2026-10-01", b="2026-10-31")
     before = _direct(sample_engine, issued, a="2025-10-01", b="2025-10-31")
     assert answer.query["comparison"] == "yoy"
-    assert f"（+{round(now - before):,}）" in answer.blocks[0].text, answer.blocks[0].text
+    diff = round(now - before)
+    by = f"{'+' if diff > 0 else '−'}{abs(diff):,}" if diff else "±0"
+    assert f"（{by}）" in answer.blocks[0].text, answer.blocks[0].text
 
 
 def test_a_monthly_average_is_the_mean_of_the_months(assistant, sample_engine) -> None:
