@@ -26,6 +26,7 @@ from bankpm_core.metrics.present import (
     append_metric,
     metric_answer,
     note_new_of_stock,
+    note_per_head,
     note_unfiltered,
 )
 from bankpm_core.metrics.query import MetricQuery
@@ -182,6 +183,7 @@ class Assistant:
             self._add_metric(answer, query, code, lang)
         note_unfiltered(answer, query.extra.get("not_filtered", []))
         note_new_of_stock(answer, self.catalog, query, query.extra.get("new_of_stock", ""))
+        note_per_head(answer, query.extra.get("per_head", ""))
         if moved is not None:  # first: what follows is about another period
             answer.blocks.insert(0, TextBlock(kind="warning", text=moved))
         answer.timings_ms["route_confidence"] = confidence

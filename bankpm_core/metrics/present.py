@@ -475,3 +475,17 @@ def note_new_of_stock(answer: Answer, catalog: Catalog, query: MetricQuery, word
 def _signed(value: float, unit: str, lang: str) -> str:
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return sign + format_value(abs(value), unit, lang)
+
+
+def note_per_head(answer: Answer, words: str) -> None:
+    """Says that the figure is a total, not the per-customer or per-card figure asked for
+    ("人均交易金额"): the catalog has no denominator for it. Right after the figure."""
+    if not words:
+        return
+    if answer.language == "zh":
+        text = f"注意：数据里没有「{words}」这一指标，以上是合计数，不是人均。"
+    else:
+        text = f"Note: the data has no figure for '{words}'; the figure above is the total, not per head."
+    answer.blocks.insert(1, TextBlock(kind="warning", text=text))
+    if answer.result is not None:
+        answer.result["per_head"] = words

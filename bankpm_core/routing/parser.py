@@ -35,6 +35,7 @@ from bankpm_core.routing.slots import (
     is_time_metric,
     narrowing_metrics,
     new_of_stock,
+    per_head_of_total,
     product_kinds,
     share_reading,
     unfiltered_qualifiers,
@@ -76,6 +77,8 @@ class _Parsed:
     unfiltered: list[str] = field(default_factory=list)
     # the new part of a stock the catalog holds only whole ("新增客户数")
     new_of_stock: str = ""
+    # a total asked per customer or card ("人均交易金额")
+    per_head: str = ""
 
     @property
     def unknown_in_data(self) -> list[str]:
@@ -165,6 +168,9 @@ class Router:
             [_as_written(clipped, n) for n in english],
             [_as_written(clipped, w) for w in unfiltered_qualifiers(masked, mentions)],
             _as_written(clipped, new_of_stock(self.catalog, masked, choice.mention, choice.code)),
+            _as_written(
+                clipped, per_head_of_total(self.catalog, masked, choice.mention, choice.code)
+            ),
         )
 
     # --- deciding -----------------------------------------------------------------------
@@ -344,6 +350,8 @@ class Router:
             query.extra["not_filtered"] = p.unfiltered
         if p.new_of_stock:
             query.extra["new_of_stock"] = p.new_of_stock
+        if p.per_head:
+            query.extra["per_head"] = p.per_head
         if share:
             query.extra["share"] = True
         reason = f"metric {code} from '{p.original[p.choice.mention.start : p.choice.mention.end]}'"

@@ -615,3 +615,36 @@ def share_reading(catalog: Catalog, text: str, code: str | None) -> tuple[str | 
                 return rate, False
     spec = catalog.metrics.get(code)
     return code, bool(spec and spec.unit in ("count", "amount"))
+
+
+#: "人均/户均/卡均…" right before a metric's name, or "per customer/card" after it.
+_ZH_PER_HEAD = re.compile(
+    r"(?:人均|户均|卡均|客均|每人平均|每户平均|平均每人|平均每户|平均每张卡)\s*的?\s*$"
+)
+_EN_PER_HEAD = re.compile(
+    r"^\s*(?:per (?:customer|cardholder|card|capita|account|client|head|borrower))\b", re.I
+)
+
+
+def per_head_of_total(
+    catalog: Catalog, text: str, mention: Mention | None, code: str | None
+) -> str:
+    """The question's words when it asks for a total per customer or card ("人均交易金额",
+    "spend per cardholder") of a metric the catalog holds only as a total: the figure is the
+    total, and the answer must say so. Empty otherwise (an average metric, or no such
+    words)."""
+    if mention is None or code is None or code not in catalog.metrics:
+        return ""
+    metric = catalog.metrics[code]
+    if metric.unit not in ("count", "amount") or any(
+        m.agg == "avg" for m in metric.measures.values()
+    ):
+        return ""
+    before = text[max(0, mention.start - 8) : mention.start]
+    m = _ZH_PER_HEAD.search(before)
+    if m:
+        return (before[m.start() :] + text[mention.start : mention.end]).strip()
+    after = _EN_PER_HEAD.match(text[mention.end : mention.end + 24])
+    if after:
+        return (text[mention.start : mention.end] + after.group(0)).strip()
+    return ""

@@ -312,6 +312,20 @@ def test_a_change_in_a_count_also_says_how_many(assistant, sample_engine) -> Non
     assert f"（{by}）" in answer.blocks[0].text, answer.blocks[0].text
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("白金卡人均交易金额", "以上是合计数，不是人均"),
+        ("Platinum card spend per cardholder", "not per head"),
+    ],
+)
+def test_a_total_asked_per_head_says_it_is_the_total(assistant, question: str, said: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent == "metric_query", answer.text
+    assert answer.blocks[1].kind == "warning" and said in answer.blocks[1].text
+    assert answer.result["per_head"]
+
+
 def test_a_monthly_average_is_the_mean_of_the_months(assistant, sample_engine) -> None:
     """ "月均发卡量" was answered with the year's total (4,614), not about 461 a month."""
     answer = assistant.ask("今年青春卡月均发卡量")

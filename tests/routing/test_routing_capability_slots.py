@@ -456,3 +456,21 @@ def test_a_figure_the_catalog_lacks_is_named_before_the_options(
     assert route.prompt.startswith(said)
     if not said:
         assert "没有" not in route.prompt
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("白金卡人均交易金额", "人均交易金额"),
+        ("What is the Platinum card spend per cardholder?", "spend per cardholder"),
+        ("白金卡上月交易金额", None),
+        ("笔均放款金额", None),  # an average the catalog holds
+    ],
+)
+def test_a_total_asked_per_head_is_carried_to_the_answer(
+    router, question: str, words: str | None
+) -> None:
+    """ "人均交易金额" was answered with the card's total spend, as if it were per head."""
+    route = router.route(question)
+    assert route.query is not None, route.reason
+    assert route.query.extra.get("per_head") == words
