@@ -151,6 +151,9 @@ KIND_WORDS: dict[str, str] = {
     "credit card": "credit_card",
     "credit cards": "credit_card",
     "card products": "credit_card",
+    "贷款产品": "loan",
+    "贷款类": "loan",
+    "loan products": "loan",
 }
 
 DIMENSION_EXTRAS: dict[str, tuple[str, ...]] = {

@@ -398,6 +398,9 @@ def test_a_kind_inside_the_metric_name_used_narrows_the_products(
         ("What's our market share?", ["product"], None),
         ("房贷市场份额", [], ["HOME"]),
         ("信用卡市场份额", [], ["CC_PLAT", "CC_YOUTH"]),
+        # "贷款产品 / loan products" is the loan kind: its four products, one figure
+        ("贷款产品的市场份额", [], ["AUTO", "FLASH", "HOME", "SME"]),
+        ("loan products market share", [], ["AUTO", "FLASH", "HOME", "SME"]),
     ],
 )
 def test_a_figure_that_does_not_blend_across_products_is_split_by_product(
