@@ -80,6 +80,8 @@ _EVERYDAY_ACRONYMS = frozenset(
         "EUR",
         "GDP",
         "NPS",
+        "KPI",
+        "OKR",
         # roman numerals: "Title III", "Basel III", "Part IV"
         "II",
         "III",

@@ -48,6 +48,8 @@ def test_named_things_are_products_acronyms_and_acts(question: str, expected: li
         "新发放贷款的平均利率",
         "How much can I withdraw at an ATM per day, and what APR applies?",
         "催收电话每天最多可以打几次？",
+        # a PM's everyday word: the documents discuss metrics without writing "KPI"
+        "What KPIs should a new loan product track?",
     ],
 )
 def test_categories_and_everyday_acronyms_are_not_named_things(question: str) -> None:
