@@ -60,6 +60,13 @@ _CUE_TERMS = frozenset(
 )
 
 
+#: English verbs that carry no topic of their own ("run a focus group", "carry out a
+#: review"): stems, as the analyzer emits them. A passage need not contain them, and no
+#: Chinese text does — counting them as uncovered held a cross-lingual answer under the
+#: refusal threshold.
+_LIGHT_VERBS = frozenset(["run", "conduct", "carri", "perform", "hold", "make", "get", "go"])
+
+
 @dataclass
 class QueryUnit:
     """One thing the question asks about: a lexicon concept or a leftover content word."""
@@ -122,7 +129,7 @@ def analyse(
         w = max((idf(t) for t in mine), default=0.0) or max(idf(t) for a in alternatives for t in a)
         units.append(QueryUnit(concept.id, alternatives, w, True))
     for t in own:
-        if t in claimed or t in _CUE_TERMS:
+        if t in claimed or t in _CUE_TERMS or t in _LIGHT_VERBS:
             continue
         # single CJK characters ("最", "多") are segmentation debris, not content
         if len(t) == 1 and CJK_RE.match(t):
