@@ -171,6 +171,8 @@ RULE_QUESTION = _rx(
     # who may apply (eligibility), and when a consequence follows (多久会处置)
     r"(?:哪些人|什么人|谁)(?:不能|不可以|可以|能)(?:申请|办理|购买|买|贷)|不能申请|"
     r"多久(?:会|就会|后会|以后会)|"
+    # how soon something takes effect or is done: 撤回授权后多久生效, 赎回多久到账
+    r"多久(?:之后|以后|后)?(?:才)?(?:能)?(?:生效|到账|完成|办结|失效|过期|清零|恢复|解除)|"
     # levels of approval, limits on contact, how often something is due, what to do when…
     r"几级(?:审批|审查|审核)|审批层级|最多(?:能|可以)?(?:打|发|拨打|联系|上门)几次|"
     r"多久(?:要|需要|得)?[\u4e00-\u9fff]{0,6}一次|多长时间[\u4e00-\u9fff]{0,6}一次|频率|频次|"
@@ -223,7 +225,9 @@ RULE_QUESTION = _rx(
 ATTRIBUTE = _rx(
     r"的[\u4e00-\u9fff]{2,10}(?:是|有|为)?(?:多少|几|哪家|哪个|哪些|什么)|"
     r"^\s*[\u4e00-\u9fff]{3,10}(?:是|为)多少|"
-    r"(?:最多|最高|最低|最少)(?:能|可以)?[\u4e00-\u9fff]{0,2}多少|是哪家"
+    r"(?:最多|最高|最低|最少)(?:能|可以)?[\u4e00-\u9fff]{0,2}多少|是哪家|"
+    # "What is the cooling-off period for Steady?": a product's attribute, in English
+    r"^\s*what(?:'s| is| are) the [a-z][a-z -]{2,40} (?:of|for|on) "
 )
 
 # --- pricing ---------------------------------------------------------------------------
