@@ -329,14 +329,25 @@ def metric_answer(
     if shares is not None and "" in shares.of:
         blocks.append(TextBlock(kind="paragraph", text=_share_line(catalog, shares, metric, lang)))
     many = len(frame) > 1
-    if many and len(frame) <= 12 and result.query.breakdown:
+    last = frame["bucket_start"].max() if len(frame) else None
+    latest_rows = frame[frame["bucket_start"] == last] if last is not None else frame
+    if many and len(latest_rows) <= 12 and result.query.breakdown:
         lines = []
-        last = frame["bucket_start"].max()
-        for rec in frame[frame["bucket_start"] == last].to_dict(orient="records"):
-            member = " / ".join(
-                _member_name(catalog, d, rec[d], lang) for d in result.query.breakdown
-            )
+        dims = list(result.query.breakdown)
+        # over several months, each member's mean per bucket too ("各产品月均放款金额")
+        means = (
+            frame.groupby(dims)["value"].mean()
+            if frame["bucket_start"].nunique() > 1 and metric.unit in ("count", "amount")
+            else None
+        )
+        per = {"month": "月均", "quarter": "季均", "day": "日均"}.get(result.period.grain, "平均")
+        for rec in latest_rows.to_dict(orient="records"):
+            member = " / ".join(_member_name(catalog, d, rec[d], lang) for d in dims)
             line = f"• {member}: {format_value(rec['value'], metric.unit, lang)}"
+            if means is not None:
+                key = tuple(rec[d] for d in dims) if len(dims) > 1 else rec[dims[0]]
+                mean = format_value(float(means.loc[key]), metric.unit, lang)
+                line += f"（{per} {mean}）" if lang == "zh" else f" (average {mean})"
             if result.query.comparison:
                 line += f" ({CMP_LABEL[lang][result.query.comparison]} "
                 line += (

@@ -312,6 +312,29 @@ def test_a_change_in_a_count_also_says_how_many(assistant, sample_engine) -> Non
     assert f"（{by}）" in answer.blocks[0].text, answer.blocks[0].text
 
 
+def test_a_split_over_several_months_gives_each_member_s_monthly_mean(
+    assistant, sample_engine
+) -> None:
+    """ "近6个月各产品月均放款金额": each product's mean month, not only its latest one (the
+    per-product lines were left out altogether once the series passed 12 rows)."""
+    answer = assistant.ask("近6个月各产品月均放款金额")
+    with sample_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT product, strftime('%Y-%m', disbursed_on) AS m, SUM(amount) FROM loans "
+                "WHERE disbursed_on BETWEEN '2026-05-01' AND '2026-10-31' GROUP BY product, m"
+            )
+        ).all()
+    by_product: dict[str, list[float]] = {}
+    for product, _month, amount in rows:
+        by_product.setdefault(product, []).append(float(amount))
+    lines = answer.blocks[1].text
+    for product, months in by_product.items():
+        name = assistant.catalog.member("product", product).name("zh")
+        mean = format_value(sum(months) / len(months), "amount", "zh")
+        assert f"{name}: " in lines and f"（月均 {mean}）" in lines, (name, mean, lines)
+
+
 @pytest.mark.parametrize(
     ("question", "said"),
     [
