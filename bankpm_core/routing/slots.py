@@ -588,7 +588,7 @@ def new_of_stock(catalog: Catalog, text: str, mention: Mention | None, code: str
 
 #: "占比", "what share of", "percentage of": a figure as a share of a total.
 SHARE_ASK = re.compile(
-    r"占比|比重|所占比例|占.{0,12}?(?:的)?(?:比例|百分之几|百分比)|"
+    r"占比|比重|所占比例|占.{0,12}?(?:的)?(?:比例|百分之几|百分比)|中[\u4e00-\u9fff]{1,8}的?比例|"
     r"\b(?:what share of|share of (?!market)|(?:what )?percentage of|proportion of|"
     r"what percent(?:age)? of|how much of)\b",
     re.IGNORECASE,
@@ -601,18 +601,25 @@ _SHARE_RATES = (
     (re.compile(r"逾期|overdue|past[- ]due|delinquen", re.IGNORECASE), "overdue_rate"),
 )
 _BALANCES = ("loan_balance", "overdue_balance", "npl_balance")
+#: The same for counts whose part a rate measures: the share of applications approved is
+#: the approval rate, of cards issued activated the activation rate.
+_PART_RATES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    **dict.fromkeys(_BALANCES, _SHARE_RATES),
+    "applications": ((re.compile(r"approv|通过|批准|获批", re.IGNORECASE), "approval_rate"),),
+    "cards_issued": ((re.compile(r"activat|激活|开卡", re.IGNORECASE), "activation_rate"),),
+}
 
 
 def share_reading(catalog: Catalog, text: str, code: str | None) -> tuple[str | None, bool]:
     """The metric a share question asks for, and whether to add each figure's share of a
-    total: the part's rate for a loan balance's named part; a share of the total for any
+    total: the part's rate for a named part (of a loan balance, applications, cards
+    issued); a share of the total for any
     other count or amount; nothing new for a rate (it is a ratio already)."""
     if code is None or not SHARE_ASK.search(text):
         return code, False
-    if code in _BALANCES:
-        for words, rate in _SHARE_RATES:
-            if words.search(text) and rate in catalog.metrics:
-                return rate, False
+    for words, rate in _PART_RATES.get(code, ()):
+        if words.search(text) and rate in catalog.metrics:
+            return rate, False
     spec = catalog.metrics.get(code)
     return code, bool(spec and spec.unit in ("count", "amount"))
 

@@ -477,3 +477,23 @@ def test_a_total_asked_per_head_is_carried_to_the_answer(
     route = router.route(question)
     assert route.query is not None, route.reason
     assert route.query.extra.get("per_head") == words
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        # a share of a count that names its part is that part's rate
+        ("What percentage of FlashLoan applications are approved?", "approval_rate"),
+        ("闪借申请中获批的占比", "approval_rate"),
+        ("青春卡新发卡中激活的比例", "activation_rate"),
+        ("闪借逾期余额占比", "overdue_rate"),
+    ],
+)
+def test_a_share_of_a_count_that_names_its_part_is_that_part_s_rate(
+    router, question: str, metric: str
+) -> None:
+    """ "What percentage of FlashLoan applications are approved?" gave the applications'
+    share of all products' applications (40 %), not the approval rate (68 %)."""
+    route = router.route(question)
+    assert route.query is not None and route.query.metric == metric, route.reason
+    assert "share" not in route.query.extra
