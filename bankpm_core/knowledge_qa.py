@@ -23,6 +23,7 @@ from bankpm_core.config import Settings
 from bankpm_core.language import detect_language
 from bankpm_core.retrieval.answer_types import answer_type, holds_value
 from bankpm_core.retrieval.confidence import REFUSAL_THRESHOLD, confidence
+from bankpm_core.retrieval.text import ARTICLE_LABEL, normalize_label
 from bankpm_core.retrieval.types import Passage
 
 if TYPE_CHECKING:
@@ -338,21 +339,19 @@ class KnowledgeBase:
         lines: list[str] = []
         qa = self.searcher.analyse(question)
         first = 4 if _ENUMERATION.search(question) else 2  # "哪些…": several items
-        passages = list(g.passages)
-        for n, p in enumerate(g.passages, start=1):
-            quote = self._quote(p, question, limit=first if n == 1 else 1, qa=qa)
+        passages = list(g.passages)  # grows by one passage a quote refers to
+        for n, p in enumerate(passages, start=1):
+            referred = n > len(g.passages)  # the rest of the answer: two sentences
+            limit = 2 if referred else (first if n == 1 else 1)
+            quote = self._quote(p, question, limit=limit, qa=qa)
             citations.append(_citation(n, p, quote))
             lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
-            if len(passages) == len(g.passages) and (
-                ref := self._referred_to(question, p, quote, passages)
-            ):
+            if not referred and len(passages) == len(g.passages):
                 # a rule quoted defers to another document ("按《催收行为管理办法》的
                 # 规定保存"): what that document says is the rest of the answer (one)
-                passages.append(ref)
-        for n, p in enumerate(passages[len(g.passages) :], start=len(g.passages) + 1):
-            quote = self._quote(p, question, limit=2, qa=qa)  # the rest of the answer
-            citations.append(_citation(n, p, quote))
-            lines.append(f"{_quoted_line(_label(p, lang), quote, lang)} [{n}]")
+                ref = self._referred_to(question, p, quote, passages)
+                if ref is not None:
+                    passages.append(ref)
         blocks = []
         intro = (
             "根据知识库中的文件："
@@ -410,7 +409,7 @@ class KnowledgeBase:
             query = f"{question} 《{title}》{article or ''}"
             for found in self.search(query, k=10):
                 if found.source == source and (
-                    not article or found.section.startswith(_article_label(article))
+                    not article or found.section.startswith(normalize_label(article))
                 ):
                     return found
         return None
@@ -527,15 +526,13 @@ def _is_zh(s: str) -> bool:
 
 
 #: A document named in a quote, and the article after it: 《…管理办法》, 《…政策》§ 3.
-_REFERENCE = re.compile(
-    r"《([^《》]{2,60})》\s*(第[一二三四五六七八九十百零〇\d]+条|§\s*\d+(?:\.\d+)*)?"
-)
+_REFERENCE = re.compile(rf"《([^《》]{{2,60}})》\s*({ARTICLE_LABEL})?")
 
 
 #: A document's short name and an article: "定价政策 § 8", "催收办法第十九条".
 _SHORT_REFERENCE = re.compile(
     r"([\u4e00-\u9fff]{2,30}?(?:政策|办法|制度|规定|指引|规则|细则))\s*"
-    r"(第[一二三四五六七八九十百零〇\d]+条|§\s*\d+(?:\.\d+)*)"
+    rf"({ARTICLE_LABEL})"
 )
 
 
@@ -550,10 +547,6 @@ def _title_ending(words: str, titles: Mapping[str, str]) -> str | None:
         if len(found) > 1:
             return None
     return None
-
-
-def _article_label(article: str) -> str:
-    return re.sub(r"§\s*", "§ ", article.strip())
 
 
 def _citation(n: int, p: Passage, quote: str) -> Citation:

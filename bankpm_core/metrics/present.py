@@ -87,7 +87,7 @@ def _headline(catalog: Catalog, result: MetricResult, lang: str) -> str:
                 is_missing(row.get("change")) or is_missing(row.get("change_rel"))
             ):
                 # "比去年同期多多少": the difference itself, next to the percentage
-                by = _signed(float(row["change"]), metric.unit, lang)
+                by = format_change(float(row["change"]), None, metric.unit, lang)
                 text += f"（{by}）" if lang == "zh" else f" ({by})"
             if is_missing(row.get("compare_value")):
                 text += (
@@ -128,6 +128,15 @@ def _headline(catalog: Catalog, result: MetricResult, lang: str) -> str:
     return f"{head} by {by}: highest {member(hi)} {hv}, lowest {member(lo)} {lv}{gap}"
 
 
+#: A mean per bucket, by grain: "月均 461", "monthly average CNY 17.94M".
+_PER_BUCKET = {
+    "month": ("月均", "monthly"),
+    "quarter": ("季均", "quarterly"),
+    "day": ("日均", "daily"),
+}
+_PER_BUCKET_OTHER = ("平均", "per period")
+
+
 def _trend_headline(
     catalog: Catalog, result: MetricResult, subject: str, name: str, buckets: list[Any], lang: str
 ) -> str:
@@ -151,8 +160,7 @@ def _trend_headline(
         if metric.unit in ("count", "amount") and len(values) > 1
         else ""
     )
-    per = {"month": ("月均", "monthly"), "quarter": ("季均", "quarterly"), "day": ("日均", "daily")}
-    mean_zh, mean_en = per.get(grain, ("平均", "per period"))
+    mean_zh, mean_en = _PER_BUCKET.get(grain, _PER_BUCKET_OTHER)
     if lang == "zh":
         text = f"{subject}{name}（{result.period.label('zh')}）：最新 {l1} 为 {format_value(v1, metric.unit, lang)}，较 {l0} {change}"
         if additive:
@@ -340,7 +348,7 @@ def metric_answer(
             if frame["bucket_start"].nunique() > 1 and metric.unit in ("count", "amount")
             else None
         )
-        per = {"month": "月均", "quarter": "季均", "day": "日均"}.get(result.period.grain, "平均")
+        per = _PER_BUCKET.get(result.period.grain, _PER_BUCKET_OTHER)[0]
         for rec in latest_rows.to_dict(orient="records"):
             member = " / ".join(_member_name(catalog, d, rec[d], lang) for d in dims)
             line = f"• {member}: {format_value(rec['value'], metric.unit, lang)}"
@@ -430,8 +438,8 @@ def append_metric(answer: Answer, other: Answer) -> None:
 
 def note_unfiltered(answer: Answer, words: list[str]) -> None:
     """Says which of the question's qualifiers the figure is *not* narrowed by ("买商铺的
-    房贷利率": the data has no property type, so the rate is every home loan's), right
-    after the figure, and lists them under ``result["not_filtered"]``."""
+    房贷利率": the data has no property type, so the rate is every home loan's), and lists
+    them under ``result["not_filtered"]``."""
     if not words:
         return
     if answer.language == "zh":
@@ -440,63 +448,54 @@ def note_unfiltered(answer: Answer, words: list[str]) -> None:
     else:
         quoted = ", ".join(f"'{w}'" for w in words)
         text = f"Note: the data has nothing to filter by {quoted}; the figure above is not narrowed by it."
-    answer.blocks.insert(1, TextBlock(kind="warning", text=text))
-    if answer.result is not None:
-        answer.result["not_filtered"] = list(words)
+    _warn_under_figure(answer, text, "not_filtered", list(words))
 
 
 def note_new_of_stock(answer: Answer, catalog: Catalog, query: MetricQuery, words: str) -> None:
     """Says that the figure is a stock, not the *new* part asked for ("新增客户数" is
     answered with active customers and their change, which is the net increase — stated
-    as a number when there is one figure), right after the figure, and records the words
-    under ``result["new_of_stock"]``."""
+    as a number when there is one figure), and records the words under
+    ``result["new_of_stock"]``."""
     if not words:
         return
     lang = answer.language
     metric = catalog.metrics[query.metric]
     name = metric.name(lang)
     change = (answer.result or {}).get("change")
-    net = "" if is_missing(change) else _signed(change, metric.unit, lang)
+    net = "" if is_missing(change) else format_change(change, None, metric.unit, lang)
     money = metric.unit == "amount"
-    why = {
-        "zh": "流入减流出" if money else "新增减流失",
-        "en": "inflows minus outflows" if money else "new minus lost",
-    }[lang]
     if lang == "zh":
-        text = f"注意：数据里没有「{words}」这一指标。以上是{name}（时点存量）"
-        if not query.comparison:
-            text += f"，相邻两期之差即净增（{why}）。"
-        elif net:
-            text += f"，较对比期净增 {net}（{why}）。"
-        else:
-            text += f"及其较对比期的变化，变化即净增（{why}）。"
+        why = "流入减流出" if money else "新增减流失"
+        lead = f"注意：数据里没有「{words}」这一指标。以上是{name}（时点存量）"
+        no_comparison = f"，相邻两期之差即净增（{why}）。"
+        with_net = f"，较对比期净增 {net}（{why}）。"
+        without_net = f"及其较对比期的变化，变化即净增（{why}）。"
     else:
-        text = f"Note: the data has no figure for '{words}'. Above is {name} (a stock at a point in time)"
-        if not query.comparison:
-            text += f"; the difference between two periods is the net increase ({why})."
-        elif net:
-            text += f"; its net increase over the comparison period is {net} ({why})."
-        else:
-            text += f" and its change from the comparison period: the change is the net increase ({why})."
-    answer.blocks.insert(1, TextBlock(kind="warning", text=text))
-    if answer.result is not None:
-        answer.result["new_of_stock"] = words
-
-
-def _signed(value: float, unit: str, lang: str) -> str:
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return sign + format_value(abs(value), unit, lang)
+        why = "inflows minus outflows" if money else "new minus lost"
+        lead = f"Note: the data has no figure for '{words}'. Above is {name} (a stock at a point in time)"
+        no_comparison = f"; the difference between two periods is the net increase ({why})."
+        with_net = f"; its net increase over the comparison period is {net} ({why})."
+        without_net = (
+            f" and its change from the comparison period: the change is the net increase ({why})."
+        )
+    tail = no_comparison if not query.comparison else (with_net if net else without_net)
+    _warn_under_figure(answer, lead + tail, "new_of_stock", words)
 
 
 def note_per_head(answer: Answer, words: str) -> None:
     """Says that the figure is a total, not the per-customer or per-card figure asked for
-    ("人均交易金额"): the catalog has no denominator for it. Right after the figure."""
+    ("人均交易金额"): the catalog has no denominator for it."""
     if not words:
         return
     if answer.language == "zh":
         text = f"注意：数据里没有「{words}」这一指标，以上是合计数，不是人均。"
     else:
         text = f"Note: the data has no figure for '{words}'; the figure above is the total, not per head."
+    _warn_under_figure(answer, text, "per_head", words)
+
+
+def _warn_under_figure(answer: Answer, text: str, key: str, value: Any) -> None:
+    """A warning right after the figure it qualifies, and the same fact in the JSON."""
     answer.blocks.insert(1, TextBlock(kind="warning", text=text))
     if answer.result is not None:
-        answer.result["per_head"] = words
+        answer.result[key] = value

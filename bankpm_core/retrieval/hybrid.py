@@ -37,7 +37,13 @@ from bankpm_core.retrieval.query import (
     jurisdiction_of,
 )
 from bankpm_core.retrieval.scope import ScopeExclusion, find_exclusions
-from bankpm_core.retrieval.text import TextAnalyzer, text_language, whole_word
+from bankpm_core.retrieval.text import (
+    ARTICLE_LABEL,
+    TextAnalyzer,
+    normalize_label,
+    text_language,
+    whole_word,
+)
 from bankpm_core.retrieval.thesaurus import Thesaurus
 from bankpm_core.retrieval.types import SECONDARY_UNITS, Passage
 
@@ -488,14 +494,13 @@ def _acronym_used(text: str, acronym: str, context: int = 15) -> bool:
     return False
 
 
-_ARTICLE_LABEL = r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?"
-_ARTICLE_REF = re.compile(_ARTICLE_LABEL)  # anywhere in a question
-_LABEL_HEAD = re.compile(rf"^(?:{_ARTICLE_LABEL})")  # the label that opens a section name
+_ARTICLE_REF = re.compile(ARTICLE_LABEL)  # anywhere in a question
+_LABEL_HEAD = re.compile(rf"^(?:{ARTICLE_LABEL})")  # the label that opens a section name
 
 
 def _cited_units(snap: Snapshot, query: str) -> list[int]:
     """Units whose article/section label the question cites (第七条, § 8, § 1002.9)."""
-    refs = [_norm_label(m.group(0)) for m in _ARTICLE_REF.finditer(query)]
+    refs = [normalize_label(m.group(0)) for m in _ARTICLE_REF.finditer(query)]
     if not refs:
         return []
     by_label = snap.derived("units_by_label", lambda: _units_by_label(snap))
@@ -507,7 +512,7 @@ def _units_by_label(snap: Snapshot) -> dict[str, list[int]]:
     for u, rows in enumerate(snap.unit_chunks):
         m = _LABEL_HEAD.match(snap.meta[rows[0]].get("section", ""))
         if m:
-            by_label.setdefault(_norm_label(m.group(0)), []).append(u)
+            by_label.setdefault(normalize_label(m.group(0)), []).append(u)
     return by_label
 
 
@@ -516,10 +521,6 @@ def _unit_title_named(snap: Snapshot, u: int, query: str) -> bool:
     return _title_named(head.get("title", ""), query) or _title_named(
         head.get("title_en", ""), query
     )
-
-
-def _norm_label(label: str) -> str:
-    return re.sub(r"§\s*", "§ ", label.strip())
 
 
 def _scope_exclusions(snap: Snapshot) -> list[ScopeExclusion]:

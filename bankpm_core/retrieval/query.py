@@ -35,7 +35,7 @@ _ASKS_SECONDARY = re.compile(
 )
 
 
-#: Concept ids of the catalog's products (bankpm_core/retrieval/catalog terms).
+#: Prefix of the catalog products' concept ids (knowledge_qa._catalog_concepts builds them).
 PRODUCT_CONCEPT = "catalog:product:"
 
 #: Words that only say which jurisdiction is meant; they steer ranking, not coverage.

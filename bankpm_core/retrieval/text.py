@@ -14,6 +14,15 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: An article or section label as documents and questions write it: 第三十条, § 1002.9.
+ARTICLE_LABEL = r"第[一二三四五六七八九十百零〇两\d]{1,6}条|§\s*\d+(?:\.\d+)*[a-z]?"
+
+
+def normalize_label(label: str) -> str:
+    """One spelling per label: "§3" and "§ 3" are the same section."""
+    return re.sub(r"§\s*", "§ ", label.strip())
+
+
 _SEGMENT_RE = re.compile(
     r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
     r"|(?P<num>\d+(?:\.\d+)+[a-z]?)"

@@ -579,11 +579,18 @@ def new_of_stock(catalog: Catalog, text: str, mention: Mention | None, code: str
         return ""
     if not catalog.is_stock(code):
         return ""
-    before = text[max(0, mention.start - 16) : mention.start]
-    m = _ZH_NEW.search(before) or _EN_NEW.search(before)
-    if not m:
-        return ""
-    return (before[m.start() :] + text[mention.start : mention.end]).strip()
+    return _named_with_words_before(text, mention, 16, _ZH_NEW, _EN_NEW)
+
+
+def _named_with_words_before(
+    text: str, mention: Mention, reach: int, *patterns: re.Pattern[str]
+) -> str:
+    """The metric's name as the question writes it with the words right before it that
+    one of ``patterns`` (anchored at the name) finds within ``reach`` characters: "新增客户数"
+    from 新增 + 客户数. Empty when none does."""
+    before = text[max(0, mention.start - reach) : mention.start]
+    m = next((found for p in patterns if (found := p.search(before))), None)
+    return (before[m.start() :] + text[mention.start : mention.end]).strip() if m else ""
 
 
 #: "占比", "what share of", "percentage of": a figure as a share of a total.
@@ -647,10 +654,9 @@ def per_head_of_total(
         m.agg == "avg" for m in metric.measures.values()
     ):
         return ""
-    before = text[max(0, mention.start - 8) : mention.start]
-    m = _ZH_PER_HEAD.search(before)
-    if m:
-        return (before[m.start() :] + text[mention.start : mention.end]).strip()
+    words = _named_with_words_before(text, mention, 8, _ZH_PER_HEAD)
+    if words:
+        return words
     after = _EN_PER_HEAD.match(text[mention.end : mention.end + 24])
     if after:
         return (text[mention.start : mention.end] + after.group(0)).strip()

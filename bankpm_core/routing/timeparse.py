@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from bankpm_core.metrics.periods import Grain, Period, add_months, grain_start
+from bankpm_core.metrics.periods import GRAIN_MONTHS, Grain, Period, add_months, grain_start
 from bankpm_core.routing.text import NUM, mask, to_int
 
 Comparison = Literal["prev", "qoq", "yoy"]
@@ -718,7 +718,6 @@ def _impossible_dates(text: str) -> tuple[str, ...]:
 
 
 _VERSUS = re.compile(r"比|对比|相比|比较|\bvs\.?|\bversus\b|\bcompared\b|\bagainst\b")
-_STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _compared_periods(
@@ -733,7 +732,7 @@ def _compared_periods(
         return None, atoms, []
     first, second = atoms[0], atoms[1]
     focus, base = (first, second) if first.start > second.start else (second, first)
-    step = _STEP_MONTHS.get(focus.grain)
+    step = GRAIN_MONTHS.get(focus.grain)
     if step is None or base.grain != focus.grain:
         return None, atoms, []
     if (base.start, base.end) == (add_months(focus.start, -step), focus.start):

@@ -256,8 +256,10 @@ def test_names_the_data_knows_are_no_unfiltered_qualifiers(router, question: str
     assert "not_filtered" not in route.query.extra, question
 
 
-def test_no_tuned_metric_case_carries_an_unfiltered_qualifier(router) -> None:
-    """Guards against noise: the notice must stay rare on ordinary metric questions."""
+@pytest.mark.parametrize("note", ["not_filtered", "new_of_stock"])
+def test_no_tuned_metric_case_carries_a_note(router, note: str) -> None:
+    """Guards against noise: the notes (an unfiltered qualifier, the new part of a stock)
+    must stay rare on ordinary metric questions."""
     from pathlib import Path
 
     import yaml
@@ -266,8 +268,7 @@ def test_no_tuned_metric_case_carries_an_unfiltered_qualifier(router) -> None:
     noted = [
         c["q"]
         for c in cases["cases"]
-        if (route := router.route(c["q"])).query is not None
-        and route.query.extra.get("not_filtered")
+        if (route := router.route(c["q"])).query is not None and route.query.extra.get(note)
     ]
     assert noted == []
 
@@ -313,21 +314,6 @@ def test_the_new_part_of_a_stock_is_read_as_its_change(
 def test_no_new_of_stock_where_the_metric_answers_as_asked(router, question: str) -> None:
     route = router.route(question)
     assert route.query is None or "new_of_stock" not in route.query.extra, question
-
-
-def test_no_tuned_metric_case_reads_a_new_of_stock(router) -> None:
-    from pathlib import Path
-
-    import yaml
-
-    cases = yaml.safe_load((Path(__file__).with_name("cases_tuned.yaml")).read_text("utf-8"))
-    noted = [
-        c["q"]
-        for c in cases["cases"]
-        if (route := router.route(c["q"])).query is not None
-        and route.query.extra.get("new_of_stock")
-    ]
-    assert noted == []
 
 
 @pytest.mark.parametrize(
